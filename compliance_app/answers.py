@@ -1,0 +1,182 @@
+"""The answers file: a versioned, documented format (YAML or JSON) for one assessment.
+
+Shape (``format_version: 1``)::
+
+    format: itar-ear-answers
+    format_version: 1
+    ruleset: {id: itar-ear-selfassessment, version: 1.0.0}
+    company: {name: "LU-Alpha S.A.", country: LU, contact: "...", assessment_title: "..."}
+    answers:            # keyed by step id (see `python -m compliance_app questions --json`)
+      m1_country: LU
+      m2_activities: [sell_own_product]
+      m5_us_value: 12000.0
+
+Answer values: a string (an option value, ``yes``/``no``/``idk``, an ISO 3166 alpha-2 country
+code, or free text), a list of strings (``many`` and ``countries`` steps), or a number
+(``number`` steps; a bare ``idk`` string when the user does not know).
+
+An answers file is untrusted user input: it is read with a safe loader that refuses tags and
+aliases, after a size cap, and decoded strictly (UTF-8 with or without BOM, or UTF-16 with a
+BOM). Anything else raises :class:`AnswersError` with a reason; nothing is partially applied.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+FORMAT = "itar-ear-answers"
+FORMAT_VERSION = 1
+MAX_BYTES = 1_000_000
+"""Largest answers file accepted, in bytes (checked before any parsing)."""
+MAX_DEPTH = 8
+
+AnswerValue = str | float | list[str]
+
+
+class AnswersError(ValueError):
+    """An answers file was refused. ``str(error)`` is a message for the user."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Company(Strict):
+    """Who the assessment is for. Free text, printed exactly as typed."""
+
+    name: Annotated[str, Field(max_length=300)] = ""
+    country: Annotated[str, Field(max_length=2)] = ""
+    contact: Annotated[str, Field(max_length=300)] = ""
+    assessment_title: Annotated[str, Field(max_length=300)] = ""
+
+
+class RulesetRef(Strict):
+    id: str
+    version: str
+
+
+class AnswersFile(Strict):
+    """One assessment: company details and the answers keyed by step id."""
+
+    format: Literal["itar-ear-answers"] = FORMAT
+    format_version: Literal[1] = FORMAT_VERSION
+    ruleset: RulesetRef
+    company: Company = Field(default_factory=Company)
+    answers: dict[Annotated[str, Field(max_length=64)], AnswerValue] = Field(default_factory=dict)
+
+
+def decode(data: bytes) -> str:
+    """Decode an uploaded file: UTF-8 (BOM optional) or UTF-16 with a BOM.
+
+    Raises AnswersError("... not UTF-8 ...") for anything else, never guesses.
+    """
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise AnswersError(f"The file says it is UTF-16 but is not valid UTF-16 ({exc.reason}).") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AnswersError(
+            f"The file is not UTF-8 text (byte {exc.start} cannot be read). "
+            "Save it as UTF-8 and upload it again."
+        ) from exc
+
+
+class _SafeNoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors, aliases and explicit tags (untrusted input)."""
+
+
+def _compose_checked(text: str) -> object:
+    loader = _SafeNoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_node(node, 0)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+def _check_node(node: yaml.Node, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise AnswersError(f"The file is nested more than {MAX_DEPTH} levels deep.")
+    if getattr(node, "anchor", None):
+        raise AnswersError("The file uses YAML anchors or aliases, which answers files never need.")
+    if node.tag not in _PLAIN_TAGS:
+        line = node.start_mark.line + 1
+        raise AnswersError(f"Line {line}: the YAML tag {node.tag!r} is not allowed in an answers file.")
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            _check_node(key, depth + 1)
+            _check_node(value, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _check_node(item, depth + 1)
+
+
+def parse(data: bytes) -> AnswersFile:
+    """Parse an answers file (YAML or JSON bytes) into an :class:`AnswersFile`.
+
+    Checks the size first (``MAX_BYTES``), then the encoding, then the syntax and the shape.
+    Raises AnswersError with a message for the user; never a partial result.
+    """
+    if len(data) > MAX_BYTES:
+        raise AnswersError(
+            f"The file is {len(data):,} bytes; answers files are at most {MAX_BYTES:,} bytes."
+        )
+    text = decode(data)
+    if not text.strip():
+        raise AnswersError("The file is empty.")
+    try:
+        if text.lstrip().startswith("{"):
+            raw = json.loads(text)
+        else:
+            raw = _compose_checked(text)
+    except (yaml.YAMLError, json.JSONDecodeError, RecursionError) as exc:
+        raise AnswersError(f"The file is not valid YAML or JSON: {_first_line(exc)}") from exc
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise AnswersError(
+            f"This is not an answers file of this tool (expected 'format: {FORMAT}' at the top)."
+        )
+    try:
+        return AnswersFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]
+        )
+        raise AnswersError(f"The answers file is not in the expected shape: {problems}") from exc
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def dump(answers_file: AnswersFile) -> bytes:
+    """Serialise to YAML bytes (UTF-8, non-ASCII written as itself, stable key order).
+
+    ``parse(dump(a)) == a`` and dumping twice gives identical bytes.
+    """
+    data = answers_file.model_dump(mode="json")
+    text = yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+    )
+    return text.encode("utf-8")

@@ -1,0 +1,367 @@
+"""Strict data models of the rule base (pydantic v2).
+
+Every model forbids unknown keys, so a typo such as ``requird`` or ``next_stpes`` in a
+rule file is an error naming the key, never a silently applied default (pitfall P1).
+
+Shapes in brief (see ``docs/rule-format.md`` for the author's guide):
+
+* ``Ruleset``: metadata from ``rules/ruleset.yaml`` plus the loaded modules, the finding
+  catalogue, the citation catalogue and the country data.
+* ``Module``: one decision area (``rules/modules/*.yaml``) with its ``steps`` (questions)
+  and ``rules`` (leaves that yield findings).
+* ``Condition``: a small, closed condition language used by step branches and rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+LANGS = ("en", "fr")
+UNKNOWN = "idk"
+"""Option value of the "I don't know" answer, the same on every question type."""
+
+END = "END"
+"""Pseudo step id: a branch that goes to END finishes the questioning."""
+
+StepType = Literal["yes_no", "yes_no_unknown", "one", "many", "country", "countries", "number", "text"]
+Effect = Literal["yes", "likely", "undetermined", "depends", "no", "none"]
+JurisdictionTag = Literal["ITAR", "EAR", "EAR99", "none"]
+Severity = Literal["critical", "high", "medium", "low", "info"]
+Confidence = Literal["confirmed", "secondary", "unconfirmed"]
+Blocks = Literal["jurisdiction", "authorization", "finding"]
+Status = Literal["draft", "active", "superseded"]
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+FindingCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=64)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Text(Strict):
+    """A text in one or more languages; English is required, French optional.
+
+    In YAML a plain string is shorthand for ``{en: "..."}``.
+    """
+
+    en: str = Field(min_length=1)
+    fr: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_string(cls, value: object) -> object:
+        if isinstance(value, str):
+            return {"en": value}
+        return value
+
+    def get(self, lang: str = "en") -> str:
+        """Return the text in ``lang``, falling back to English."""
+        return getattr(self, lang, None) or self.en
+
+
+class Citation(Strict):
+    """One entry of the citation catalogue (``rules/citations.yaml``)."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")]
+    citation: str = Field(min_length=3)
+    title: str = Field(min_length=3)
+    url: Annotated[str, Field(pattern=r"^https://")]
+    confidence: Confidence
+    checked: dt.date
+    note: str | None = None
+
+
+class CitationCatalogue(Strict):
+    """``rules/citations.yaml``: every citation is written once, here."""
+
+    source: str
+    last_reviewed: dt.date
+    citations: list[Citation]
+
+
+class Option(Strict):
+    value: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=40)]
+    label: Text
+    hint: Text | None = None
+
+
+class Unknown(Strict):
+    """What an "I don't know" answer to a step means (decision map, section 3.3)."""
+
+    blocks: Blocks
+    effect: Effect = "undetermined"
+    why: Text
+    who: Text
+    document: Text
+
+
+class Condition(Strict):
+    """A condition over the answers on the path.
+
+    Exactly one of these forms:
+
+    * ``{all: [...]}``, ``{any: [...]}``, ``{not: {...}}``
+    * ``{answer: STEP, is: VALUE}`` / ``in: [VALUES]`` / ``includes: VALUE`` /
+      ``includes_any: [VALUES]`` / ``answered: true``
+    * ``{country: STEP, in_group: GROUP}``: the country answer (or any country of a
+      ``countries`` answer) belongs to the country group, per ``rules/countries.yaml``.
+    * ``{fact: NAME, is: VALUE}`` / ``in: [VALUES]``: a value computed by the engine
+      (``de_minimis``; see ``compliance_app.deminimis``).
+
+    A step that is not on the path has no answer: every test on it is false.
+    """
+
+    all_: list[Condition] | None = Field(None, alias="all")
+    any_: list[Condition] | None = Field(None, alias="any")
+    not_: Condition | None = Field(None, alias="not")
+    answer: str | None = None
+    country: str | None = None
+    fact: str | None = None
+    is_: str | None = Field(None, alias="is")
+    in_: list[str] | None = Field(None, alias="in")
+    includes: str | None = None
+    includes_any: list[str] | None = None
+    answered: bool | None = None
+    in_group: str | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Condition:
+        heads = [
+            n
+            for n, v in (
+                ("all", self.all_),
+                ("any", self.any_),
+                ("not", self.not_),
+                ("answer", self.answer),
+                ("country", self.country),
+                ("fact", self.fact),
+            )
+            if v is not None
+        ]
+        if len(heads) != 1:
+            raise ValueError(
+                "a condition needs exactly one of all, any, not, answer, country, fact; "
+                f"found {heads or 'none'}"
+            )
+        tests = [
+            n
+            for n, v in (
+                ("is", self.is_),
+                ("in", self.in_),
+                ("includes", self.includes),
+                ("includes_any", self.includes_any),
+                ("answered", self.answered),
+                ("in_group", self.in_group),
+            )
+            if v is not None
+        ]
+        head = heads[0]
+        allowed = {
+            "answer": {"is", "in", "includes", "includes_any", "answered"},
+            "country": {"in_group"},
+            "fact": {"is", "in"},
+        }.get(head, set())
+        if head in allowed and len(tests) != 1:
+            raise ValueError(f"'{head}' needs exactly one of {sorted(allowed)}; found {tests}")
+        bad = [t for t in tests if t not in allowed]
+        if bad:
+            raise ValueError(f"'{bad[0]}' cannot be used with '{head}'")
+        return self
+
+    def step_refs(self) -> set[str]:
+        """Step ids this condition reads (for traceability and validation)."""
+        refs: set[str] = set()
+        for sub in (self.all_ or []) + (self.any_ or []) + ([self.not_] if self.not_ else []):
+            refs |= sub.step_refs()
+        if self.answer:
+            refs.add(self.answer)
+        if self.country:
+            refs.add(self.country)
+        return refs
+
+
+class Branch(Strict):
+    """One entry of a step's ``next`` list. Without ``if`` it is the default."""
+
+    if_: Condition | None = Field(None, alias="if")
+    goto: str
+
+
+class Step(Strict):
+    """One question of the wizard."""
+
+    id: Identifier
+    type: StepType
+    question: Text
+    hint: Text | None = None
+    help: Text | None = None
+    citations: list[str] = Field(default_factory=list)
+    options: list[Option] = Field(default_factory=list)
+    allow_unknown: bool = False
+    unknown: Unknown | None = None
+    unit: Text | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int = Field(2000, ge=1, le=20000)
+    next: list[Branch]
+
+    @field_validator("next", mode="before")
+    @classmethod
+    def _next_shorthand(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [{"goto": value}]
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Step:
+        if self.type in ("one", "many") and not self.options:
+            raise ValueError(f"a '{self.type}' step needs options")
+        if self.type not in ("one", "many") and self.options:
+            raise ValueError(f"a '{self.type}' step takes no options")
+        if self.type == "yes_no_unknown" and not self.allow_unknown:
+            object.__setattr__(self, "allow_unknown", True)
+        if self.allow_unknown and self.unknown is None:
+            raise ValueError("a step that offers \"I don't know\" needs an 'unknown' block")
+        if not self.allow_unknown and self.unknown is not None:
+            raise ValueError("'unknown' is given but allow_unknown is false")
+        if self.type == "text" and self.allow_unknown:
+            raise ValueError("a text step cannot offer \"I don't know\"")
+        if self.unit is not None and self.type != "number":
+            raise ValueError("'unit' is only for number steps")
+        values = [o.value for o in self.options]
+        if len(set(values)) != len(values):
+            raise ValueError("option values must be unique")
+        if UNKNOWN in values:
+            raise ValueError(f"'{UNKNOWN}' is reserved: use allow_unknown instead")
+        return self
+
+    def option_values(self) -> list[str]:
+        """Every value an answer to this step may take (including ``idk`` if offered)."""
+        if self.type in ("yes_no", "yes_no_unknown"):
+            values = ["yes", "no"]
+        else:
+            values = [o.value for o in self.options]
+        if self.allow_unknown:
+            values.append(UNKNOWN)
+        return values
+
+    def label_of(self, value: str, lang: str = "en") -> str:
+        """Human label of an option value (``value`` itself if it has no label)."""
+        for o in self.options:
+            if o.value == value:
+                return o.label.get(lang)
+        return {"yes": "Yes", "no": "No", UNKNOWN: "I don't know"}.get(value, value)
+
+
+class Rule(Strict):
+    """A leaf: when its condition holds, it yields findings (decision map, section 0)."""
+
+    id: Annotated[str, Field(pattern=r"^L\d+\.\d+[a-z]?$")]
+    title: Text
+    when: Condition
+    findings: list[FindingCode] = Field(default_factory=list)
+    effect: Effect = "none"
+    jurisdiction: JurisdictionTag = "none"
+    citations: list[str] = Field(default_factory=list)
+    next_step: Text | None = None
+
+
+class Module(Strict):
+    """One rule file: a decision area with its metadata, steps and rules."""
+
+    id: Identifier
+    title: Text
+    source: str = Field(min_length=3)
+    regulation_text_date: dt.date
+    last_reviewed: dt.date
+    status: Status
+    steps: list[Step] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+
+
+class Finding(Strict):
+    """An entry of the finding catalogue (``rules/findings.yaml``)."""
+
+    code: FindingCode
+    title: Text
+    severity: Severity
+    advisory: bool = False
+    explanation: Text
+    next_steps: list[Text] = Field(default_factory=list)
+    citations: list[str] = Field(default_factory=list)
+
+
+class FindingCatalogue(Strict):
+    """``rules/findings.yaml``: every finding code with its text and references."""
+
+    last_reviewed: dt.date
+    findings: list[Finding]
+
+
+class CountryGroup(Strict):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")]
+    title: str
+    citation: str
+    as_of: dt.date
+    checked: dt.date
+    confidence: Confidence
+    countries: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]]
+    note: str | None = None
+
+
+class CountryData(Strict):
+    source: str
+    as_of: dt.date
+    last_reviewed: dt.date
+    groups: list[CountryGroup]
+
+
+class DeMinimisConfig(Strict):
+    """Which steps feed the de minimis calculation (``compliance_app.deminimis``)."""
+
+    content_step: str
+    destination_step: str
+    us_value_step: str
+    total_value_step: str
+
+
+class RulesetMeta(Strict):
+    """``rules/ruleset.yaml``."""
+
+    id: Identifier
+    title: Text
+    version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
+    regulations_as_of: dt.date
+    last_reviewed: dt.date
+    start: str
+    modules: list[str] = Field(min_length=1)
+    de_minimis: DeMinimisConfig
+    disclaimer: Text
+
+
+class Ruleset(Strict):
+    """The whole rule base, loaded and validated (see ``compliance_app.loader``)."""
+
+    meta: RulesetMeta
+    modules: list[Module]
+    findings: dict[str, Finding]
+    citations: dict[str, Citation]
+    countries: CountryData
+
+    @property
+    def steps(self) -> dict[str, Step]:
+        return {s.id: s for m in self.modules for s in m.steps}
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [r for m in self.modules for r in m.rules]
+
+    def group(self, group_id: str) -> CountryGroup:
+        for g in self.countries.groups:
+            if g.id == group_id:
+                return g
+        raise KeyError(group_id)
