@@ -79,7 +79,9 @@ def decode(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise AnswersError(f"The file says it is UTF-16 but is not valid UTF-16 ({exc.reason}).") from exc
+            raise AnswersError(
+                f"The file says it is UTF-16 but is not valid UTF-16 ({exc.reason})."
+            ) from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -123,7 +125,9 @@ def _check_node(node: yaml.Node, depth: int) -> None:
         raise AnswersError("The file uses YAML anchors or aliases, which answers files never need.")
     if node.tag not in _PLAIN_TAGS:
         line = node.start_mark.line + 1
-        raise AnswersError(f"Line {line}: the YAML tag {node.tag!r} is not allowed in an answers file.")
+        raise AnswersError(
+            f"Line {line}: the YAML tag {node.tag!r} is not allowed in an answers file."
+        )
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             _check_node(key, depth + 1)

@@ -15,6 +15,7 @@ Shapes in brief (see ``docs/rule-format.md`` for the author's guide):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -26,7 +27,9 @@ UNKNOWN = "idk"
 END = "END"
 """Pseudo step id: a branch that goes to END finishes the questioning."""
 
-StepType = Literal["yes_no", "yes_no_unknown", "one", "many", "country", "countries", "number", "text"]
+StepType = Literal[
+    "yes_no", "yes_no_unknown", "one", "many", "country", "countries", "number", "text"
+]
 Effect = Literal["yes", "likely", "undetermined", "depends", "no", "none"]
 JurisdictionTag = Literal["ITAR", "EAR", "EAR99", "none"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
@@ -229,7 +232,7 @@ class Step(Strict):
         if not self.allow_unknown and self.unknown is not None:
             raise ValueError("'unknown' is given but allow_unknown is false")
         if self.type == "text" and self.allow_unknown:
-            raise ValueError("a text step cannot offer \"I don't know\"")
+            raise ValueError('a text step cannot offer "I don\'t know"')
         if self.unit is not None and self.type != "number":
             raise ValueError("'unit' is only for number steps")
         values = [o.value for o in self.options]
@@ -352,12 +355,14 @@ class Ruleset(Strict):
     citations: dict[str, Citation]
     countries: CountryData
 
-    @property
+    @functools.cached_property
     def steps(self) -> dict[str, Step]:
+        """All steps by id, in module order."""
         return {s.id: s for m in self.modules for s in m.steps}
 
-    @property
+    @functools.cached_property
     def rules(self) -> list[Rule]:
+        """All rules, in module order."""
         return [r for m in self.modules for r in m.rules]
 
     def group(self, group_id: str) -> CountryGroup:

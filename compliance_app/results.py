@@ -100,6 +100,8 @@ class Evaluation(Frozen):
     us_authorization_needed: Authorization
     unused_answers: list[str]
     """Answered steps that are no longer on the path: kept, but not used."""
+    calculations: list[str] = []
+    """Plain-language calculations the result rests on (e.g. the de minimis percentage)."""
 
     def codes(self) -> list[str]:
         return [f.code for f in self.findings]

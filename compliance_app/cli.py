@@ -1,0 +1,157 @@
+"""Command line: ``python -m compliance_app <command>``.
+
+Commands:
+
+* ``validate [RULES_DIR]``: check the rule base; exit 0, or 1 with every error as
+  ``file:line:column path: message``.
+* ``questions [--json]``: every step id, its type and options.
+* ``evaluate ANSWERS [--json]``: overall result, path and findings for an answers file.
+* ``report ANSWERS -o REPORT.pdf``: write the PDF report.
+
+Errors of the user's making (broken rule base, refused answers file) become a message on
+stderr and exit code 1 (2 for wrong usage); nothing else is caught here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from compliance_app import answers as answers_mod
+from compliance_app.engine import evaluate
+from compliance_app.loader import DEFAULT_RULES_DIR, RulesetError, load_ruleset
+from compliance_app.models import Ruleset
+
+
+def _load(rules: str) -> Ruleset:
+    return load_ruleset(Path(rules))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    ruleset = _load(args.rules_dir)
+    m = ruleset.meta
+    print(
+        f"OK: {m.id} {m.version} (regulations as of {m.regulations_as_of}): "
+        f"{len(ruleset.modules)} modules, {len(ruleset.steps)} steps, {len(ruleset.rules)} rules, "
+        f"{len(ruleset.findings)} findings, {len(ruleset.citations)} citations"
+    )
+    return 0
+
+
+def questions_data(ruleset: Ruleset, lang: str = "en") -> list[dict]:
+    """Every step as a plain dict: id, module, type, question, options, allow_unknown, unit."""
+    out = []
+    for module in ruleset.modules:
+        for s in module.steps:
+            out.append(
+                {
+                    "id": s.id,
+                    "module": module.id,
+                    "type": s.type,
+                    "question": s.question.get(lang),
+                    "options": s.option_values()
+                    if s.type in ("one", "many", "yes_no", "yes_no_unknown")
+                    else [],
+                    "allow_unknown": s.allow_unknown,
+                    "unit": s.unit.get(lang) if s.unit else None,
+                }
+            )
+    return out
+
+
+def cmd_questions(args: argparse.Namespace) -> int:
+    ruleset = _load(args.rules)
+    data = questions_data(ruleset)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for q in data:
+            opts = f" [{', '.join(q['options'])}]" if q["options"] else ""
+            print(f"{q['id']} ({q['type']}){opts}: {q['question']}")
+    return 0
+
+
+def _read_answers(path: str, ruleset: Ruleset) -> answers_mod.AnswersFile:
+    data = Path(path).read_bytes()
+    af = answers_mod.parse(data)
+    if af.ruleset.id != ruleset.meta.id:
+        raise answers_mod.AnswersError(
+            f"The answers are for rule base '{af.ruleset.id}', not '{ruleset.meta.id}'."
+        )
+    return af
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    ruleset = _load(args.rules)
+    af = _read_answers(args.answers, ruleset)
+    ev = evaluate(ruleset, af.answers)
+    if args.json:
+        print(json.dumps(ev.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return 0
+    print(f"Jurisdiction: {ev.jurisdiction}")
+    print(f"US authorisation needed: {ev.us_authorization_needed}")
+    if not ev.complete:
+        print(f"Incomplete: next question is {ev.pending_step}")
+    for f in ev.findings:
+        rules = ", ".join(x.rule_id for x in f.fired_by) or "engine"
+        print(f"- [{f.severity}] {f.code}: {f.title} ({rules})")
+    for q in ev.open_questions:
+        print(f"? {q.step_id}: {q.question}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from compliance_app.report import build_pdf  # reportlab only when needed
+
+    ruleset = _load(args.rules)
+    af = _read_answers(args.answers, ruleset)
+    ev = evaluate(ruleset, af.answers)
+    pdf = build_pdf(ruleset.meta, af, ev)
+    Path(args.output).write_bytes(pdf)
+    print(
+        f"Wrote {args.output} ({len(pdf):,} bytes): {ev.jurisdiction} / {ev.us_authorization_needed}"
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m compliance_app",
+        description="ITAR/EAR self-assessment (guidance only, not legal advice).",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check the rule base")
+    v.add_argument("rules_dir", nargs="?", default=str(DEFAULT_RULES_DIR))
+    v.set_defaults(func=cmd_validate)
+    q = sub.add_parser("questions", help="list every step")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_questions)
+    e = sub.add_parser("evaluate", help="evaluate an answers file")
+    e.add_argument("answers")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=cmd_evaluate)
+    r = sub.add_parser("report", help="write the PDF report for an answers file")
+    r.add_argument("answers")
+    r.add_argument("-o", "--output", required=True)
+    r.set_defaults(func=cmd_report)
+    for sp in (q, e, r):
+        sp.add_argument("--rules", default=str(DEFAULT_RULES_DIR), help="rule base folder")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except RulesetError as exc:
+        print(f"The rule base has {len(exc.errors)} error(s):", file=sys.stderr)
+        print(exc.report(), file=sys.stderr)
+        return 1
+    except answers_mod.AnswersError as exc:
+        print(f"Answers file refused: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Cannot read or write a file: {exc}", file=sys.stderr)
+        return 1
