@@ -101,7 +101,7 @@ def _compose_checked(text: str) -> object:
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_node(node, 0)
+        _check_node(node, 0, set())
         return loader.construct_document(node)
     finally:
         loader.dispose()
@@ -118,11 +118,12 @@ _PLAIN_TAGS = {
 }
 
 
-def _check_node(node: yaml.Node, depth: int) -> None:
+def _check_node(node: yaml.Node, depth: int, seen: set[int]) -> None:
     if depth > MAX_DEPTH:
         raise AnswersError(f"The file is nested more than {MAX_DEPTH} levels deep.")
-    if getattr(node, "anchor", None):
+    if id(node) in seen:  # the composer hands back the anchored node for each alias
         raise AnswersError("The file uses YAML anchors or aliases, which answers files never need.")
+    seen.add(id(node))
     if node.tag not in _PLAIN_TAGS:
         line = node.start_mark.line + 1
         raise AnswersError(
@@ -130,11 +131,11 @@ def _check_node(node: yaml.Node, depth: int) -> None:
         )
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            _check_node(key, depth + 1)
-            _check_node(value, depth + 1)
+            _check_node(key, depth + 1, seen)
+            _check_node(value, depth + 1, seen)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _check_node(item, depth + 1)
+            _check_node(item, depth + 1, seen)
 
 
 def parse(data: bytes) -> AnswersFile:

@@ -111,7 +111,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     pdf = build_pdf(ruleset.meta, af, ev)
     Path(args.output).write_bytes(pdf)
     print(
-        f"Wrote {args.output} ({len(pdf):,} bytes): {ev.jurisdiction} / {ev.us_authorization_needed}"
+        f"Wrote {args.output} ({len(pdf):,} bytes): "
+        f"{ev.jurisdiction} / {ev.us_authorization_needed}"
     )
     return 0
 

@@ -98,7 +98,10 @@ def calculate(
             )
         return DeMinimis(
             "not_applicable",
-            explanation="No US content of a kind counted for de minimis (ITAR parts and EAR99 are not counted).",
+            explanation=(
+                "No US content of a kind counted for de minimis "
+                "(ITAR parts and EAR99 are not counted)."
+            ),
         )
     if UNKNOWN in content:
         return DeMinimis(

@@ -59,6 +59,10 @@ class Text(Strict):
     def _from_plain_string(cls, value: object) -> object:
         if isinstance(value, str):
             return {"en": value}
+        if not isinstance(value, dict):
+            kind = {list: "a list", bool: "a boolean", int: "a number", float: "a number"}
+            got = kind.get(type(value), type(value).__name__)
+            raise ValueError(f'expected a text (a string, or {{en: "...", fr: "..."}}), got {got}')
         return value
 
     def get(self, lang: str = "en") -> str:

@@ -127,10 +127,17 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _convert(node: yaml.Node, path: Path_, src: Source, ctor: yaml.SafeLoader) -> object:
+def _convert(
+    node: yaml.Node, path: Path_, src: Source, ctor: yaml.SafeLoader, seen: set[int] | None = None
+) -> object:
+    seen = set() if seen is None else seen
     src.values[path] = _mark(node)
-    if getattr(node, "anchor", None):
-        src.errors.append(src.error(path, "anchors and aliases are not allowed in rule files"))
+    if id(node) in seen:  # the composer hands back the anchored node for each alias
+        src.errors.append(
+            src.error(path, "anchors and aliases are not allowed in rule files", key=True)
+        )
+        return None
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         if node.tag != "tag:yaml.org,2002:map":
             src.errors.append(src.error(path, f"tag {node.tag!r} is not allowed"))
@@ -166,12 +173,12 @@ def _convert(node: yaml.Node, path: Path_, src: Source, ctor: yaml.SafeLoader) -
                 continue
             first_line[key] = kline
             src.keys[path + (key,)] = (kline, kcol)
-            out[key] = _convert(value_node, path + (key,), src, ctor)
+            out[key] = _convert(value_node, path + (key,), src, ctor, seen)
         return out
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
             src.errors.append(src.error(path, f"tag {node.tag!r} is not allowed"))
-        return [_convert(item, path + (i,), src, ctor) for i, item in enumerate(node.value)]
+        return [_convert(item, path + (i,), src, ctor, seen) for i, item in enumerate(node.value)]
     assert isinstance(node, yaml.ScalarNode)
     if not node.tag.startswith("tag:yaml.org,2002:"):
         src.errors.append(src.error(path, f"tag {node.tag!r} is not allowed"))

@@ -1,0 +1,103 @@
+"""Answers file: safe loading (pitfall Y3), encodings, size cap, round trip."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from compliance_app.answers import (
+    MAX_BYTES,
+    AnswersError,
+    AnswersFile,
+    Company,
+    RulesetRef,
+    dump,
+    parse,
+)
+
+HEAD = "format: itar-ear-answers\nformat_version: 1\nruleset: {id: x, version: 1.0.0}\n"
+
+
+def _af() -> AnswersFile:
+    return AnswersFile(
+        ruleset=RulesetRef(id="itar-ear-selfassessment", version="1.0.0"),
+        company=Company(name="Müller & Söhne <GmbH>", country="LU", contact="Łódź ООО Ромашка"),
+        answers={"m1_country": "NO", "m2_activities": ["a", "b"], "m5_value": 12.5, "t": "no"},
+    )
+
+
+def test_round_trip_is_byte_identical_and_keeps_non_ascii():
+    data = dump(_af())
+    assert parse(data) == _af()
+    assert dump(parse(data)) == data
+    assert "Müller & Söhne <GmbH>".encode() in data  # written as itself, not escaped
+    assert "Ромашка".encode() in data
+
+
+def test_norway_stays_a_string_on_reload():
+    assert parse(dump(_af())).answers["m1_country"] == "NO"
+
+
+def test_python_tag_is_refused_without_side_effect(tmp_path, monkeypatch):
+    marker = tmp_path / "pwned"
+    payload = HEAD + f"answers: !!python/object/apply:os.system ['touch {marker}']\n"
+    with pytest.raises(AnswersError, match="tag .* is not allowed"):
+        parse(payload.encode())
+    assert not marker.exists()
+
+
+def test_aliases_are_refused():
+    with pytest.raises(AnswersError, match="anchors or aliases"):
+        parse((HEAD + "company: &c {name: a}\nanswers: {x: *c}\n").encode())
+
+
+def test_oversize_is_refused_before_parsing():
+    with pytest.raises(AnswersError, match="at most 1,000,000 bytes"):
+        parse(b"#" * (MAX_BYTES + 1))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_utf8_with_or_without_bom_and_utf16(encoding):
+    text = HEAD + "company: {name: Ørsted Αθήνα}\n"
+    assert parse(text.encode(encoding)).company.name == "Ørsted Αθήνα"
+
+
+def test_latin1_is_refused_as_not_utf8():
+    with pytest.raises(AnswersError, match="not UTF-8"):
+        parse((HEAD + "company: {name: Müller}\n").encode("latin-1"))
+
+
+def test_json_is_accepted():
+    data = json.dumps(
+        {
+            "format": "itar-ear-answers",
+            "format_version": 1,
+            "ruleset": {"id": "x", "version": "1"},
+            "answers": {"a": "yes"},
+        }
+    )
+    assert parse(data.encode()).answers == {"a": "yes"}
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"", "empty"),
+        (b"just text", "not an answers file"),
+        (b"format: other\n", "not an answers file"),
+        ((HEAD + "answers: [1, 2]\n").encode(), "expected shape"),
+        ((HEAD + "surprise: 1\n").encode(), "expected shape"),
+        (b"a: [1, 2", "not valid YAML"),
+        (("[" * 200).encode(), "not valid YAML|nested"),
+    ],
+)
+def test_bad_files_are_refused_with_a_reason(payload, message):
+    with pytest.raises(AnswersError, match=message):
+        parse(payload)
+
+
+def test_deep_nesting_is_refused():
+    deep = HEAD + "answers: {a: " + "[" * 20 + "]" * 20 + "}\n"
+    with pytest.raises(AnswersError, match="nested"):
+        parse(deep.encode())
