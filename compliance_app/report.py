@@ -415,10 +415,11 @@ class _Builder:
                 self.p(f"<b>{a_label}</b>. {a_text}", "box"),
             ],
         ]
-        table = Table(rows, colWidths=[130, A4[0] - MARGINS[0] - MARGINS[1] - 130])
+        table = Table(rows, colWidths=[150, A4[0] - MARGINS[0] - MARGINS[1] - 150 - 12])
         table.setStyle(
             TableStyle(
                 [
+                    ("FONT", (0, 0), (-1, -1), self.st["box"].fontName, 10),
                     ("BOX", (0, 0), (-1, -1), 1, colors.HexColor("#1f2937")),
                     ("INNERGRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#9ca3af")),
                     ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eef2f7")),
