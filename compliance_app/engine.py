@@ -262,6 +262,7 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
         jurisdiction=jurisdiction,
         us_authorization_needed=authorization,
         unused_answers=[s for s in answers if s in steps and s not in path],
+        fired_rules=[r.id for r in fired],
         calculations=[dm.explanation] if dm.status in ("zero_rule", "exceeded", "below") else [],
     )
 

@@ -100,6 +100,8 @@ class Evaluation(Frozen):
     us_authorization_needed: Authorization
     unused_answers: list[str]
     """Answered steps that are no longer on the path: kept, but not used."""
+    fired_rules: list[str] = []
+    """Ids of every rule whose condition held, in rule-base order (also those with no finding)."""
     calculations: list[str] = []
     """Plain-language calculations the result rests on (e.g. the de minimis percentage)."""
 

@@ -54,7 +54,7 @@ def test_every_option_is_chosen_by_some_case(runs):
 
 def test_every_rule_fires_and_every_finding_is_produced(runs):
     ruleset, results = runs
-    fired = {x.rule_id for _n, _a, ev in results for f in ev.findings for x in f.fired_by}
+    fired = {r for _n, _a, ev in results for r in ev.fired_rules}
     produced = {c for _n, _a, ev in results for c in ev.codes()}
     never_fired = sorted(r.id for r in ruleset.rules if r.id not in fired)
     never_produced = sorted(set(ruleset.findings) - produced)
