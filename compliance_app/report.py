@@ -23,9 +23,7 @@ import unicodedata
 
 import pycountry
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -41,79 +39,22 @@ from reportlab.platypus import (
 from compliance_app.answers import AnswersFile
 from compliance_app.models import LANGS, Citation, RulesetMeta
 from compliance_app.report_canvas import SHORT_DISCLAIMER, NumberedCanvas
-from compliance_app.report_text import TextSanitizer, register_fonts
+from compliance_app.report_style import (
+    AUTHORIZATION,
+    BLOCKS,
+    JURISDICTION,
+    LINK,
+    MARGINS,
+    SEVERITY,
+    styles,
+)
+from compliance_app.report_text import TextSanitizer, register_fonts, url_attr
 from compliance_app.results import Evaluation, FindingResult, TrailEntry
 
 TITLE = "ITAR/EAR self-assessment"
 TOOL = "ITAR/EAR self-assessment tool (compliance-app)"
 INVARIANT_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 """Date printed in invariant mode when no ``generated_at`` is given (matches ReportLab's)."""
-
-MARGINS = (50.0, 50.0, 62.0, 58.0)  # left, right, top, bottom, in points
-LINK = "#1a4f8b"
-
-JURISDICTION = {
-    "ITAR": (
-        "ITAR",
-        "Items, technical data or services in this case are subject to the ITAR "
-        "(US State Department, 22 CFR 120-130).",
-    ),
-    "EAR": (
-        "EAR",
-        "Items in this case are subject to the EAR and listed on the Commerce Control List "
-        "(US Commerce Department, 15 CFR 730-774).",
-    ),
-    "EAR99": (
-        "EAR99",
-        "Items in this case are subject to the EAR but not listed on the Commerce Control List "
-        "(EAR99).",
-    ),
-    "not_subject": (
-        "Not subject to US export controls",
-        "On the answers given, nothing in this case is subject to the ITAR or the EAR.",
-    ),
-    "mixed": (
-        "Mixed (ITAR and EAR)",
-        "Parts of this case are subject to the ITAR and parts to the EAR; each part follows "
-        "its own rules.",
-    ),
-    "undetermined": (
-        "Undetermined",
-        "The jurisdiction cannot be decided until the open questions below are answered.",
-    ),
-}
-AUTHORIZATION = {
-    "yes": (
-        "Yes",
-        "A US licence, agreement or other authorisation is required on the facts given.",
-    ),
-    "no": ("No", "On the facts given, no US authorisation is needed."),
-    "likely": (
-        "Likely",
-        "A US authorisation is probably needed, pending a detail the answers leave open.",
-    ),
-    "depends": (
-        "Depends",
-        "Whether a US authorisation is needed turns on a choice or a condition named in the "
-        "findings.",
-    ),
-    "undetermined": (
-        "Undetermined",
-        "A decisive fact is unknown: answer the open questions below before relying on this.",
-    ),
-}
-SEVERITY = {
-    "critical": ("CRITICAL", "#9b1c1c"),
-    "high": ("HIGH", "#c2410c"),
-    "medium": ("MEDIUM", "#a16207"),
-    "low": ("LOW", "#1d4ed8"),
-    "info": ("INFO", "#4b5563"),
-}
-BLOCKS = {
-    "jurisdiction": "the jurisdiction",
-    "authorization": "whether a US authorisation is needed",
-    "finding": "a finding",
-}
 
 
 def report_id(answers: AnswersFile, evaluation: Evaluation) -> str:
@@ -230,66 +171,6 @@ def _meta_text(s: str) -> str:
     )
 
 
-def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle(
-        "body",
-        fontName=regular,
-        fontSize=9.5,
-        leading=12.5,
-        alignment=TA_LEFT,
-        spaceAfter=3,
-        splitLongWords=1,
-        allowWidows=1,
-        allowOrphans=1,
-    )
-
-    def s(name: str, **kw: object) -> ParagraphStyle:
-        return ParagraphStyle(name, parent=base, **kw)
-
-    return {
-        "body": base,
-        "title": s("title", fontName=bold, fontSize=20, leading=24, spaceAfter=10),
-        "h1": s(
-            "h1",
-            fontName=bold,
-            fontSize=14,
-            leading=18,
-            spaceBefore=10,
-            spaceAfter=6,
-            keepWithNext=1,
-        ),
-        "h2": s(
-            "h2",
-            fontName=bold,
-            fontSize=11,
-            leading=14,
-            spaceBefore=8,
-            spaceAfter=3,
-            keepWithNext=1,
-        ),
-        "label": s("label", fontName=bold, spaceBefore=3, spaceAfter=1, keepWithNext=1),
-        "field": s("field", spaceAfter=1.5),
-        "small": s("small", fontSize=8, leading=10, textColor=colors.HexColor("#444444")),
-        "check": s(
-            "check", leftIndent=16, bulletIndent=2, bulletFontName=regular, bulletFontSize=10
-        ),
-        "ref": s("ref", leftIndent=10, fontSize=8.5, leading=11),
-        "answer": s("answer", leftIndent=18, spaceAfter=0.5),
-        "unknown": s(
-            "unknown",
-            leftIndent=18,
-            backColor=colors.HexColor("#fff3b0"),
-            borderPadding=(1, 2, 1, 2),
-            spaceAfter=1,
-        ),
-        "warn": s("warn", fontName=bold, textColor=colors.HexColor("#9b1c1c")),
-        "box": s("box", fontSize=10, leading=13),
-        "disclaimer": s(
-            "disclaimer", fontSize=8.5, leading=11, textColor=colors.HexColor("#333333")
-        ),
-    }
-
-
 class _Builder:
     """Builds the story (list of flowables) of one report."""
 
@@ -309,7 +190,7 @@ class _Builder:
         self.generated_at = generated_at
         self.lang = lang
         self.text = TextSanitizer()
-        self.st = _styles(regular, bold)
+        self.st = styles(regular, bold)
         self.rid = report_id(answers, evaluation)
         # step id -> question number in the appendix, for the "Why" lines
         self.qnum = {t.step_id: i for i, t in enumerate(evaluation.trail, start=1)}
@@ -341,12 +222,16 @@ class _Builder:
         return out
 
     def citation(self, c: Citation) -> Paragraph:
+        """Citation text linked to its URL, then its title; "(to verify)" unless confirmed.
+
+        Only ``https://`` URLs become links (the catalogue allows nothing else); the URL is
+        percent-encoded where needed and escaped as an attribute value.
+        """
         verify = "" if c.confidence == "confirmed" else " <b>(to verify)</b>"
-        return self.p(
-            f'<a href="{self.text.attr(c.url)}" color="{LINK}"><u>{self.t(c.citation)}</u></a>'
-            f" — {self.t(c.title)}{verify}",
-            "ref",
-        )
+        label = self.t(c.citation)
+        if c.url.startswith("https://"):
+            label = f'<a href="{url_attr(c.url)}" color="{LINK}"><u>{label}</u></a>'
+        return self.p(f"{label} — {self.t(c.title)}{verify}", "ref")
 
     # sections ------------------------------------------------------------------------------
     def story(self) -> list[Flowable]:

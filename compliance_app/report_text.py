@@ -5,7 +5,7 @@ Two pitfalls are handled here (``/work/shared/cases/pitfalls.md``, ReportLab):
 * R1: a ReportLab ``Paragraph`` parses its text as markup, so ``AT&T`` or ``<GmbH>`` would be
   mangled and ``0.1 <A <0.9`` would raise. Every string that does not come from this module's
   own code goes through :meth:`TextSanitizer.markup` (escape ``&``, ``<``, ``>`` and quotes)
-  or :meth:`TextSanitizer.attr` (attribute values) before it reaches a ``Paragraph``.
+  or :func:`url_attr` (link targets) before it reaches a ``Paragraph``.
 * R2: the built-in PDF fonts cover Windows-1252 only. The report uses the DejaVu Sans family
   bundled in ``compliance_app/fonts`` (never a system font). A character that the regular *or*
   the bold face cannot draw (CJK, most emoji, control characters, lone surrogates) is
@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
@@ -38,6 +39,7 @@ CHUNK = 2_000
 
 _lock = threading.Lock()
 
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 _ESCAPES = {'"': "&quot;", "'": "&#39;"}
 
 
@@ -134,10 +136,6 @@ class TextSanitizer:
                 pieces.append(_escape(line[i : i + CHUNK]))
         return pieces, dropped
 
-    def attr(self, text: object) -> str:
-        """Escaped attribute value (for ``href="..."``): quotes escaped as well."""
-        return escape(self.plain(text).replace("\n", " "), _ESCAPES)
-
     def note(self) -> str | None:
         """A sentence about replaced characters, or None if every character could be drawn."""
         if not self.missing:
@@ -149,6 +147,14 @@ class TextSanitizer:
             f"Unicode code point in square brackets instead ({shown}{more}). The answers file "
             "keeps the original text."
         )
+
+
+def url_attr(url: str) -> str:
+    """A URL as a safe ``href`` attribute value: characters that are not allowed in a URL
+    (spaces, quotes, non-ASCII, control characters) are percent-encoded (UTF-8), then ``&``,
+    ``<`` and ``>`` are escaped. A URL that is already valid keeps its exact characters."""
+    encoded = quote(url.encode("utf-8", "surrogatepass"), safe=_URL_SAFE)
+    return escape(encoded, _ESCAPES)
 
 
 def _escape(s: str) -> str:

@@ -277,3 +277,25 @@ def test_r3_non_invariant_builds_differ_only_in_time_and_id() -> None:
     assert ma is not None and mb is not None
     assert (ma.title, ma.subject, ma.author) == (mb.title, mb.subject, mb.author)
     assert ma.creation_date is not None and ma.creation_date.year >= 2026
+
+
+def test_r2_lone_surrogates_do_not_break_the_build() -> None:
+    """pydantic refuses lone surrogates, but the report must not depend on that: objects made
+    with ``model_construct`` (no validation) still give a PDF with a visible substitute."""
+    value = "bad \ud800 text"
+    answers = _answers().model_copy(
+        update={
+            "company": Company.model_construct(
+                name=value, country="LU", contact="", assessment_title=""
+            )
+        }
+    )
+    ev = _evaluation(["x"])
+    entry = TrailEntry.model_construct(**{**ev.trail[0].__dict__, "answer_text": value})
+    ev = ev.model_copy(update={"trail": [entry]})
+    pdf = build_pdf(META, answers, ev, invariant=True)
+    lines = _lines(pdf)
+    assert "Answer: bad [U+D800] text" in lines
+    assert "Company: bad [U+D800] text" in lines
+    meta = pypdf.PdfReader(io.BytesIO(pdf)).metadata
+    assert meta is not None and meta.subject == "ITAR/EAR self-assessment for bad \ufffd text"

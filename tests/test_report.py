@@ -603,3 +603,36 @@ def test_examples_build_with_the_real_rule_base() -> None:
             assert f.code in text, (path.name, f.code)
         for entry in ev.trail:
             assert flat(entry.question) in text, (path.name, entry.step_id)
+
+
+def _uris(pdf: bytes) -> list[str]:
+    return [
+        str(a.get_object()["/A"]["/URI"])
+        for page in reader(pdf).pages
+        for a in page.get("/Annots") or []
+        if "/A" in a.get_object()
+    ]
+
+
+def test_link_targets_are_escaped_attribute_values_and_stay_exact() -> None:
+    odd = Citation(
+        id="odd",
+        citation="15 CFR 740.20",
+        title='STA "strategic" <trade>',
+        url='https://example.gov/x?a=1&b=2#p"q',
+        confidence="confirmed",
+        checked=CHECKED,
+    )
+    finding = make_findings()[0].model_copy(update={"citations": [odd], "fired_by": []})
+    pdf = build(evaluation=make_evaluation(findings=[finding], trail=make_trail()))
+    assert "https://example.gov/x?a=1&b=2#p%22q" in _uris(pdf)
+    assert '15 CFR 740.20 — STA "strategic" <trade>' in flat("\n".join(pages_text(pdf)))
+
+
+def test_a_long_company_name_is_cut_in_the_header_but_whole_on_the_first_page() -> None:
+    name = "Very Long Company Name " * 12 + "END"
+    pdf = build(answers=make_answers(company=Company(name=name, country="LU")))
+    texts = pages_text(pdf)
+    assert name in flat(texts[0])
+    header = next(line for line in texts[1].splitlines() if line.startswith("ITAR/EAR self-a"))
+    assert header.endswith("…") and "END" not in header
