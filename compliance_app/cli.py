@@ -7,6 +7,7 @@ Commands:
 * ``questions [--json]``: every step id, its type and options.
 * ``evaluate ANSWERS [--json]``: overall result, path and findings for an answers file.
 * ``report ANSWERS -o REPORT.pdf``: write the PDF report.
+* ``schema [module|ruleset|findings|citations|countries]``: JSON Schema for editor help.
 
 Errors of the user's making (broken rule base, refused answers file) become a message on
 stderr and exit code 1 (2 for wrong usage); nothing else is caught here.
@@ -117,6 +118,21 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    """JSON Schema of a rule file, for editor help (practices 10)."""
+    from compliance_app import models
+
+    model = {
+        "module": models.Module,
+        "ruleset": models.RulesetMeta,
+        "findings": models.FindingCatalogue,
+        "citations": models.CitationCatalogue,
+        "countries": models.CountryData,
+    }[args.kind]
+    print(json.dumps(model.model_json_schema(by_alias=True), indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m compliance_app",
@@ -137,6 +153,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("answers")
     r.add_argument("-o", "--output", required=True)
     r.set_defaults(func=cmd_report)
+    sc = sub.add_parser("schema", help="print the JSON Schema of a rule file")
+    sc.add_argument(
+        "kind",
+        choices=["module", "ruleset", "findings", "citations", "countries"],
+        nargs="?",
+        default="module",
+    )
+    sc.set_defaults(func=cmd_schema)
     for sp in (q, e, r):
         sp.add_argument("--rules", default=str(DEFAULT_RULES_DIR), help="rule base folder")
     return p
