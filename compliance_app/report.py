@@ -266,6 +266,10 @@ class _Builder:
         out.append(Spacer(1, 10))
         out.append(self.result_box())
         out.append(Spacer(1, 8))
+        calculations = self.ev.calculations
+        if calculations:
+            out.append(self.p("Calculations the result rests on", "label"))
+            out.extend(self.p(self.t(c), "check", bulletText="•") for c in calculations)
         if not self.ev.complete:
             pending = self.ev.pending_step or "(unknown)"
             out.append(
@@ -300,7 +304,7 @@ class _Builder:
                 self.p(f"<b>{a_label}</b>. {a_text}", "box"),
             ],
         ]
-        table = Table(rows, colWidths=[150, A4[0] - MARGINS[0] - MARGINS[1] - 150 - 12])
+        table = Table(rows, colWidths=[170, A4[0] - MARGINS[0] - MARGINS[1] - 170 - 12])
         table.setStyle(
             TableStyle(
                 [
@@ -414,6 +418,10 @@ class _Builder:
         )
         for i, entry in enumerate(self.ev.trail, start=1):
             out.extend(self.trail_entry(i, entry))
+        fired = self.ev.fired_rules
+        if fired:
+            out.append(self.p("Rules that fired", "h2"))
+            out.append(self.p(self.t(", ".join(fired))))
         if self.ev.unused_answers:
             out.append(self.p("Answers not used", "h1"))
             out.append(

@@ -254,6 +254,8 @@ def make_evaluation(**overrides: object) -> Evaluation:
         "jurisdiction": "mixed",
         "us_authorization_needed": "yes",
         "unused_answers": ["m2_notes_old"],
+        "fired_rules": ["L4.2", "L5.10", "L8.1"],
+        "calculations": ["US content 12.0 % of 100,000 EUR; de minimis level 25 % (15 CFR 734.4)."],
     }
     data.update(overrides)
     return Evaluation.model_validate(data)
@@ -346,6 +348,7 @@ def test_first_page_shows_company_rule_base_dates_and_result(sample_pdf: bytes) 
         "US authorisation needed",
         "Yes. A US licence, agreement or other authorisation is required",
         "2 open questions must be answered",
+        "Calculations the result rests on • US content 12.0 % of 100,000 EUR",
         "R&D teams: confirm every result",  # disclaimer, escaped
     ]:
         assert expected in first, expected
@@ -471,6 +474,7 @@ def test_appendix_lists_every_question_and_answer(sample_text: str) -> None:
         assert f"step {step_id}" in appendix
         assert answer_text in appendix
     assert appendix.count("I don't know — open question for the adviser") == 2
+    assert "Rules that fired L4.2, L5.10, L8.1" in appendix
     assert "Answers not used" in appendix
     assert "m2_notes_old an answer from an earlier path" in appendix
 
@@ -572,28 +576,53 @@ def test_non_invariant_build_uses_the_current_date() -> None:
     assert f"Generated: {today}" in first
 
 
+# --- with the real engine ---------------------------------------------------------------------
+MINI = ROOT / "tests" / "fixtures" / "mini_rules"
+
+
+@pytest.mark.skipif(not MINI.is_dir(), reason="the engine's fixture rule base is not there")
+def test_engine_output_on_the_fixture_rule_base_is_reported() -> None:
+    """The engine's own Evaluation (not a hand-made one) goes through build_pdf."""
+    from compliance_app.engine import evaluate
+    from compliance_app.loader import load_ruleset
+
+    ruleset = load_ruleset(MINI)
+    answers = {"q_country": "LU", "q_broker": "no", "q_note": "Ørsted & <Co>"}
+    answers |= {"q_content": ["ear_9x515_ax"], "q_dest": "DE", "q_us_value": 12.0}
+    answers |= {"q_total_value": "idk"}
+    ev = evaluate(ruleset, answers)
+    af = AnswersFile(
+        ruleset=RulesetRef(id=ruleset.meta.id, version=ruleset.meta.version),
+        company=Company(name="Mini & Co", country="DE"),
+        answers=answers,  # type: ignore[arg-type]
+    )
+    pdf = build_pdf(ruleset.meta, af, ev, invariant=True)
+    text = flat("\n".join(pages_text(pdf)))
+    assert f"{ruleset.meta.id} version {ruleset.meta.version}" in text
+    assert ev.findings and ev.trail
+    for f in ev.findings:
+        assert f"{f.code} — {f.title}" in text
+    for i, entry in enumerate(ev.trail, start=1):
+        assert f"Q{i}. {flat(entry.question)}" in text
+        assert flat(entry.answer_text) in text
+    for q in ev.open_questions:
+        assert flat(q.why) in text
+    for c in ev.calculations:
+        assert flat(c) in text
+
+
 # --- with the real rule base, once it exists -------------------------------------------------
-def _real_pipeline() -> tuple[object, object, list[Path]] | None:
-    try:
-        from compliance_app import answers as answers_mod
-        from compliance_app.engine import evaluate  # type: ignore[attr-defined]
-        from compliance_app.loader import load_ruleset  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    examples = sorted((ROOT / "examples").glob("*.yaml"))
-    if not examples:
-        return None
-    return (load_ruleset, evaluate, examples) if answers_mod else None
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
 
-@pytest.mark.skipif(_real_pipeline() is None, reason="engine, loader or examples not there yet")
+@pytest.mark.skipif(not EXAMPLES, reason="no examples/*.yaml yet")
 def test_examples_build_with_the_real_rule_base() -> None:
     from compliance_app import answers as answers_mod
-    from compliance_app.engine import evaluate  # type: ignore[attr-defined]
-    from compliance_app.loader import load_ruleset  # type: ignore[attr-defined]
+    from compliance_app.engine import evaluate
+    from compliance_app.loader import load_ruleset
 
     ruleset = load_ruleset()
-    for path in sorted((ROOT / "examples").glob("*.yaml")):
+    for path in EXAMPLES:
         af = answers_mod.parse(path.read_bytes())
         ev = evaluate(ruleset, af.answers)
         pdf = build_pdf(ruleset.meta, af, ev, invariant=True)
