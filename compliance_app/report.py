@@ -101,13 +101,14 @@ def build_pdf(
 
     Contents: first page (title, company, assessment title, country, contact, date, report
     id, rule base id/version, regulations-as-of and last-reviewed dates, result box with the
-    jurisdiction and "US authorisation needed", a warning when the assessment is incomplete,
-    a note when characters had to be substituted, the disclaimer); open questions for the
-    adviser; findings in the given order with severity, code, title, explanation, next steps
-    as a checklist, references as links ("(to verify)" when not confirmed) and the rules that
-    fired them; an appendix with every question asked, its answer ("I don't know" highlighted)
-    and citations, then the answers not used. Every page has a header, the short disclaimer
-    and "Page x of y". Metadata: title, author, subject, creator and ``/Lang``.
+    jurisdiction and "US authorisation needed", the engine's calculations (e.g. de minimis),
+    a warning when the assessment is incomplete, a note when characters had to be
+    substituted, the disclaimer); open questions for the adviser; findings in the given
+    order with severity, code, title, explanation, next steps as a checklist, references as
+    links ("(to verify)" when not confirmed) and the rules that fired them; an appendix with
+    every question asked, its answer ("I don't know" highlighted) and citations, the rules
+    that fired, then the answers not used. Every page has a header, the short disclaimer and
+    "Page x of y". Metadata: title, author, subject, creator and ``/Lang``.
 
     Free-text answers of any length are printed (at most 50,000 characters each, with a note
     saying how much was left out); a long word is broken across lines and pages.

@@ -121,7 +121,7 @@ def styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
         "check": s(
             "check", leftIndent=16, bulletIndent=2, bulletFontName=regular, bulletFontSize=10
         ),
-        "ref": s("ref", leftIndent=10, fontSize=8.5, leading=11),
+        "ref": s("ref", leftIndent=18, fontSize=8.5, leading=11),
         "answer": s("answer", leftIndent=18, spaceAfter=0.5),
         "unknown": s(
             "unknown",
