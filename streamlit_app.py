@@ -113,10 +113,14 @@ def save_button(ruleset: Ruleset, key: str) -> None:
     )
 
 
-def uploader(ruleset: Ruleset, key: str) -> None:
-    """Import an answers file once per upload (pitfall S3); a refused file changes nothing."""
+def uploader(ruleset: Ruleset) -> None:
+    """Import an answers file once per upload (pitfall S3); a refused file changes nothing.
+
+    One widget (one key): in the main area on the start page, in the sidebar elsewhere, so the
+    uploaded file follows the user and is never imported twice.
+    """
     f = st.file_uploader(
-        "Upload an answers file to continue", type=["yaml", "yml", "json"], key=key
+        "Upload an answers file to continue", type=["yaml", "yml", "json"], key="upload"
     )
     if f is None:
         return
@@ -181,7 +185,7 @@ def page_start(ruleset: Ruleset) -> None:
     label = "Continue" if ss.answers else "Start now"
     st.button(label, key="start", type="primary", on_click=on_start, args=(ruleset,))
     st.subheader("Continue a saved assessment")
-    uploader(ruleset, "upload_start")
+    uploader(ruleset)
 
 
 def draw_widget(step: Step) -> None:
@@ -408,7 +412,7 @@ def sidebar(ruleset: Ruleset) -> None:
         if ss.page != ui.PAGE_START:
             st.markdown(STORAGE_NOTE)
             save_button(ruleset, "save_sidebar")
-            uploader(ruleset, "upload_sidebar")
+            uploader(ruleset)
 
 
 def main() -> None:
