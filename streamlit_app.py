@@ -224,6 +224,7 @@ def draw_widget(step: Step) -> None:
                 label_visibility="collapsed",
             )
         else:
+            st.caption("Choose every country that applies; leave it empty if there is none.")
             st.multiselect(
                 label,
                 options,
@@ -287,7 +288,10 @@ def page_review(ruleset: Ruleset) -> None:
     ):
         c1, c2 = st.columns([2, 3])
         c1.markdown(f"**{title}**")
-        c2.text(ss.company.get(f) or "(not given)")
+        value = ss.company.get(f) or ""
+        if f == "country" and value in COUNTRY_NAMES:
+            value = f"{COUNTRY_NAMES[value]} ({value})"
+        c2.text(value or "(not given)")
     st.button(
         "Change company details", key="change_company", on_click=go, args=(ui.PAGE_START, True)
     )
@@ -322,6 +326,12 @@ def page_review(ruleset: Ruleset) -> None:
             on_click=go,
             args=(ui.step_page(ev.pending_step),),
         )
+    st.button(
+        "Back",
+        key="review_back",
+        on_click=go,
+        args=(ui.review_back_page(ruleset, ss.answers), False),
+    )
     save_button(ruleset, "save_review")
 
 

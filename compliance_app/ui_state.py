@@ -116,6 +116,12 @@ def previous_page(
     return resume_page(ruleset, answers)
 
 
+def review_back_page(ruleset: Ruleset, answers: Mapping[str, object]) -> str:
+    """The Back link of the review page: the last question on the path."""
+    path, _pending = path_of(ruleset, answers)
+    return step_page(path[-1]) if path else PAGE_START
+
+
 # --- answers and widgets ----------------------------------------------------------------------
 
 

@@ -262,11 +262,12 @@ def test_broken_rule_base_shows_errors(tmp_path, monkeypatch):
 
 def _any_answer(step):
     """A valid answer for any step (to walk the real rule base without knowing it)."""
+    if step.type in ("one", "many"):
+        first = step.option_values()[0]
+        return first if step.type == "one" else [first]
     return {
         "yes_no": "no",
         "yes_no_unknown": "no",
-        "one": step.option_values()[0],
-        "many": step.option_values()[:1],
         "country": "FR",
         "countries": ["FR"],
         "number": 100.0,
@@ -306,3 +307,31 @@ def test_real_rule_base_walk(monkeypatch):
         if at.session_state["page"] == ui.PAGE_REVIEW:
             at.button(key="see_results").click().run()
             assert not at.exception, path
+
+
+def test_review_back_goes_to_last_question_and_country_is_named(rs):
+    at = new_app()
+    start(at)
+    walk_all(at, rs, EAR_CASE)
+    assert "Luxembourg (LU)" in [t.value for t in at.text]
+    at.button(key="review_back").click().run()
+    assert at.session_state["page"] == "step:q_note"
+    assert at.text_area(key="w_q_note").value == EAR_CASE["q_note"]
+
+
+def test_pdf_failure_is_shown_not_raised(rs, monkeypatch):
+    import compliance_app.report
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("font missing")
+
+    monkeypatch.setattr(compliance_app.report, "build_pdf", broken)
+    at = new_app()
+    start(at)
+    walk_all(at, rs, EAR_CASE)
+    at.button(key="see_results").click().run()
+    assert not at.exception
+    assert any("PDF report could not be built" in e.value for e in at.error)
+    assert "font missing" in " ".join(t.value for t in at.text)
+    assert "save_results" in {b.key for b in at.get("download_button")}
+    assert "Jurisdiction: EAR" in [h.value for h in at.subheader]

@@ -191,3 +191,8 @@ def test_md_escape_neutralises_markup():
     out = ui.md_escape("**x** <b>y</b> [l](http://e) $a$ :red[z]")
     for ch in "*<>[]()$:":
         assert f"\\{ch}" in out
+
+
+def test_review_back_page(rs):
+    assert ui.review_back_page(rs, FULL) == "step:q_note"
+    assert ui.review_back_page(rs, {}) == "step:q_country"
