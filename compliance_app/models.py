@@ -339,7 +339,7 @@ class DeMinimisConfig(Strict):
 class RulesetMeta(Strict):
     """``rules/ruleset.yaml``."""
 
-    id: Identifier
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=64)]
     title: Text
     version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
     regulations_as_of: dt.date
