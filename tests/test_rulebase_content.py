@@ -35,8 +35,27 @@ def _texts(ruleset):
     for rule in ruleset.rules:
         if rule.next_step is not None:
             yield f"rule {rule.id}", rule.next_step.en
-    for c in ruleset.citations.values():
-        yield f"citation {c.id}", c.citation
+
+
+# Old number -> its pre-2022 meaning; a catalogue entry at that number must not carry it.
+OLD_MEANING = {
+    "22 CFR 120.6": "defense article",
+    "22 CFR 120.9": "defense service",
+    "22 CFR 120.10": "technical data",
+    "22 CFR 120.11": "public domain",
+    "22 CFR 120.15": "u.s. person",
+    "22 CFR 120.16": "foreign person",
+    "22 CFR 120.17": "export",
+    "22 CFR 120.39": "regular employee",
+    "22 CFR 120.50": "release",
+    "22 CFR 120.51": "retransfer",
+}
+
+
+def test_catalogue_entries_at_moved_numbers_have_their_current_meaning():
+    for c in cached_ruleset().citations.values():
+        old = OLD_MEANING.get(c.citation)
+        assert not (old and c.title.lower().startswith(old)), (c.id, c.title)
 
 
 def test_no_stale_itar_numbers_in_any_text():
