@@ -8,6 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from compliance_app import ui_state as ui
+from compliance_app.answers import parse
+from compliance_app.engine import evaluate
 from compliance_app.loader import DEFAULT_RULES_DIR, RulesetError, load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -293,7 +295,7 @@ def test_real_rule_base_walk(monkeypatch):
     at.button(key="see_results").click().run()
     assert not at.exception
     assert any(h.value.startswith("Jurisdiction: ") for h in at.subheader)
-    # example answers files, where present, restore and evaluate without error
+    # example and scenario answers files restore the assessment and give the engine's result
     examples = sorted((ROOT / "examples").glob("*.yaml")) + sorted(
         (ROOT / "tests" / "scenarios").glob("*.yaml")
     )
@@ -301,12 +303,22 @@ def test_real_rule_base_walk(monkeypatch):
         data = path.read_bytes()
         if b"itar-ear-answers" not in data:
             continue
+        af = parse(data)
         at = new_app()
         at.file_uploader(key="upload").set_value((path.name, data, "application/x-yaml")).run()
         assert not at.exception, path
-        if at.session_state["page"] == ui.PAGE_REVIEW:
+        if af.ruleset.id != real.meta.id:
+            assert any("File refused" in e.value for e in at.error), path
+            continue
+        ev = evaluate(real, af.answers)
+        assert at.session_state["page"] == (
+            ui.PAGE_REVIEW if ev.complete else ui.resume_page(real, af.answers)
+        ), path
+        if ev.complete:
             at.button(key="see_results").click().run()
             assert not at.exception, path
+            expected = f"Jurisdiction: {ui.summary(ev)[0]}"
+            assert expected in [h.value for h in at.subheader], path
 
 
 def test_review_back_goes_to_last_question_and_country_is_named(rs):
