@@ -187,6 +187,23 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
             if u.blocks in ("jurisdiction", "authorization"):
                 effects.append(u.effect)
             blocks_jurisdiction |= u.blocks == "jurisdiction"
+    for rule in fired:  # rules that send a point to the adviser, without an "I don't know"
+        if OPEN_QUESTION in rule.findings:
+            open_questions.append(
+                OpenQuestion(
+                    step_id=next((s for s in path if s in rule.when.step_refs()), path[0]),
+                    question=rule.title.get(lang),
+                    blocks="jurisdiction"
+                    if rule.jurisdiction == "undetermined"
+                    else "authorization"
+                    if rule.effect in ("yes", "likely", "undetermined", "depends")
+                    else "finding",
+                    why=rule.next_step.get(lang) if rule.next_step else rule.title.get(lang),
+                    who="Your export-control adviser",
+                    document="See the next steps of the finding (rule " + rule.id + ")",
+                    rule_id=rule.id,
+                )
+            )
     if open_questions:
         derived[OPEN_QUESTION] = (
             'One or more decisive answers were "I don\'t know": see the open questions.'
@@ -200,6 +217,7 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
         )
 
     complete = pending is None
+    blocks_jurisdiction |= "undetermined" in tags
     jurisdiction = _jurisdiction(tags, blocks_jurisdiction or not complete)
     authorization = _authorization(effects)
     if not complete and authorization == "no":

@@ -31,7 +31,9 @@ StepType = Literal[
     "yes_no", "yes_no_unknown", "one", "many", "country", "countries", "number", "text"
 ]
 Effect = Literal["yes", "likely", "undetermined", "depends", "no", "none"]
-JurisdictionTag = Literal["ITAR", "EAR", "EAR99", "none"]
+JurisdictionTag = Literal["ITAR", "EAR", "EAR99", "undetermined", "none"]
+"""``undetermined``: the rule holds jurisdiction open (an open question) unless another rule
+settles it with ITAR, EAR or EAR99."""
 Severity = Literal["critical", "high", "medium", "low", "info"]
 Confidence = Literal["confirmed", "secondary", "unconfirmed"]
 Blocks = Literal["jurisdiction", "authorization", "finding"]

@@ -76,6 +76,8 @@ class OpenQuestion(Frozen):
     why: str
     who: str
     document: str
+    rule_id: str | None = None
+    """Set when a rule (not an "I don't know" answer) raised the question."""
 
 
 class Evaluation(Frozen):

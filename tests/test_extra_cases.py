@@ -1,0 +1,44 @@
+"""The extra answers files tests/scenarios/X*.yaml as regression tests.
+
+Each file opens with comment lines stating its expected outcome::
+
+    # expected: jurisdiction=ITAR, us_authorization_needed=yes
+    # expected findings include: AUTH_TAA, ITAR_TECHNICAL_DATA
+    # rules fired: L7.2, L10.1
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from compliance_app.answers import parse
+from compliance_app.engine import evaluate
+from compliance_app.loader import cached_ruleset
+
+FILES = sorted((Path(__file__).parent / "scenarios").glob("X*.yaml"))
+
+
+def _expected(text: str) -> dict[str, object]:
+    out: dict[str, object] = {}
+    m = re.search(r"^# expected: jurisdiction=(\w+), us_authorization_needed=(\w+)$", text, re.M)
+    assert m, "missing '# expected:' line"
+    out["jurisdiction"], out["auth"] = m.groups()
+    m = re.search(r"^# expected findings include: (.*)$", text, re.M)
+    out["findings"] = set(m.group(1).replace(" ", "").split(",")) - {""} if m else set()
+    m = re.search(r"^# rules fired: (.*)$", text, re.M)
+    out["rules"] = set(m.group(1).replace(" ", "").split(",")) - {""} if m else set()
+    return out
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_extra_case(path):
+    text = path.read_text(encoding="utf-8")
+    want = _expected(text)
+    ev = evaluate(cached_ruleset(), parse(text.encode()).answers)
+    assert ev.complete, ev.pending_step
+    assert (ev.jurisdiction, ev.us_authorization_needed) == (want["jurisdiction"], want["auth"])
+    assert want["findings"] <= set(ev.codes())
+    assert want["rules"] <= set(ev.fired_rules)
