@@ -19,6 +19,7 @@ from compliance_app.models import (
     END,
     CitationCatalogue,
     Condition,
+    ConditionCatalogue,
     CountryData,
     FindingCatalogue,
     Module,
@@ -41,6 +42,7 @@ class Context:
     findings: tuple[FindingCatalogue, Source]
     countries: tuple[CountryData, Source]
     modules: list[tuple[Module, Source]]
+    conditions: tuple[ConditionCatalogue, Source] | None = None
 
 
 def check_all(ctx: Context) -> list[RuleError]:
@@ -72,6 +74,12 @@ def check_all(ctx: Context) -> list[RuleError]:
                     )
                 )
 
+    named: dict[str, object] = {}
+    if ctx.conditions is not None:
+        cat, cat_src = ctx.conditions
+        _unique([c.id for c in cat.conditions], cat_src, "conditions", "condition id", errors)
+        named = {c.id: c for c in cat.conditions}
+
     steps: dict[str, tuple[Step, Source, int]] = {}
     for module, src in ctx.modules:
         for i, step in enumerate(module.steps):
@@ -89,13 +97,15 @@ def check_all(ctx: Context) -> list[RuleError]:
         for i, step in enumerate(module.steps):
             base = ("steps", i)
             _cites(step.citations, citation_ids, src, base + ("citations",), errors)
+            if step.ask_if is not None:
+                _cond(step.ask_if, steps, groups, src, base + ("ask_if",), errors, named)
             for b, branch in enumerate(step.next):
                 if branch.goto != END and branch.goto not in steps:
                     errors.append(
                         src.error(base + ("next", b, "goto"), f"unknown step '{branch.goto}'")
                     )
                 if branch.if_ is not None:
-                    _cond(branch.if_, steps, groups, src, base + ("next", b, "if"), errors)
+                    _cond(branch.if_, steps, groups, src, base + ("next", b, "if"), errors, named)
                 last = b == len(step.next) - 1
                 if last and branch.if_ is not None:
                     errors.append(
@@ -117,7 +127,7 @@ def check_all(ctx: Context) -> list[RuleError]:
             if rule.id in rule_ids:
                 errors.append(src.error(base + ("id",), f"rule id '{rule.id}' is used twice"))
             rule_ids.add(rule.id)
-            _cond(rule.when, steps, groups, src, base + ("when",), errors)
+            _cond(rule.when, steps, groups, src, base + ("when",), errors, named)
             _cites(rule.citations, citation_ids, src, base + ("citations",), errors)
             for j, code in enumerate(rule.findings):
                 if code not in codes:
@@ -125,10 +135,32 @@ def check_all(ctx: Context) -> list[RuleError]:
                         src.error(base + ("findings", j), f"unknown finding code '{code}'")
                     )
 
+    if ctx.conditions is not None:
+        cat, cat_src = ctx.conditions
+        for i, c in enumerate(cat.conditions):
+            _cond(c.when, steps, groups, cat_src, ("conditions", i, "when"), errors, named)
+        _check_named_cycles(cat, cat_src, errors)
     _check_meta(meta, meta_src, steps, errors)
     if meta.start in steps:
-        _check_graph(meta.start, steps, errors)
+        _check_graph(meta.start, steps, named, errors)
     return errors
+
+
+def _check_named_cycles(cat: ConditionCatalogue, src: Source, errors: list[RuleError]) -> None:
+    uses = {c.id: c.when.named_refs() for c in cat.conditions}
+    for i, c in enumerate(cat.conditions):
+        seen: set[str] = set()
+        todo = list(uses[c.id])
+        while todo:
+            n = todo.pop()
+            if n == c.id:
+                errors.append(
+                    src.error(("conditions", i, "id"), f"condition '{c.id}' refers to itself")
+                )
+                break
+            if n not in seen:
+                seen.add(n)
+                todo.extend(uses.get(n, ()))
 
 
 def _unique(ids: list[str], src: Source, key: str, what: str, errors: list[RuleError]) -> set[str]:
@@ -146,12 +178,17 @@ def _cites(ids, known, src, path, errors) -> None:
             errors.append(src.error(path + (j,), f"unknown citation '{cid}' (see citations.yaml)"))
 
 
-def _cond(cond: Condition, steps, groups, src: Source, path, errors: list[RuleError]) -> None:
+def _cond(
+    cond: Condition, steps, groups, src: Source, path, errors: list[RuleError], named=None
+) -> None:
+    named = named or {}
+    if cond.ref is not None and cond.ref not in named:
+        errors.append(src.error(path + ("ref",), f"unknown named condition '{cond.ref}'"))
     for key, subs in (("all", cond.all_), ("any", cond.any_)):
         for k, sub in enumerate(subs or []):
-            _cond(sub, steps, groups, src, path + (key, k), errors)
+            _cond(sub, steps, groups, src, path + (key, k), errors, named)
     if cond.not_ is not None:
-        _cond(cond.not_, steps, groups, src, path + ("not",), errors)
+        _cond(cond.not_, steps, groups, src, path + ("not",), errors, named)
     if cond.fact is not None:
         if cond.fact not in FACTS:
             errors.append(src.error(path + ("fact",), f"unknown fact '{cond.fact}'"))
@@ -220,9 +257,15 @@ def _check_meta(meta: RulesetMeta, src: Source, steps, errors: list[RuleError]) 
             )
 
 
-def _check_graph(start: str, steps, errors: list[RuleError]) -> None:
-    """Cycles, reachability, and branch conditions reading only earlier steps."""
-    succ = {sid: [b.goto for b in s.next if b.goto in steps] for sid, (s, _, _) in steps.items()}
+def _check_graph(start: str, steps, named, errors: list[RuleError]) -> None:
+    """Cycles, reachability, and step conditions (ask_if, branches) reading only earlier steps."""
+    order = list(steps)
+    following = {sid: order[i + 1] if i + 1 < len(order) else END for i, sid in enumerate(order)}
+    succ = {}
+    for sid, (s, _, _) in steps.items():
+        # without branches the walk goes on to the following step (also when it passes over it)
+        targets = [b.goto for b in s.next] if s.next else [following[sid]]
+        succ[sid] = [t for t in dict.fromkeys(targets) if t in steps]
     state: dict[str, int] = {}
     order: list[str] = []
 
@@ -251,14 +294,16 @@ def _check_graph(start: str, steps, errors: list[RuleError]) -> None:
             ancestors[nxt] |= ancestors[node] | {node}
     for sid in state:
         step, src, i = steps[sid]
-        for b, branch in enumerate(step.next):
-            if branch.if_ is None:
-                continue
-            for ref in sorted(branch.if_.step_refs() - ancestors[sid] - {sid}):
+        checks = [
+            (("steps", i, "next", b, "if"), br.if_, ancestors[sid] | {sid})
+            for b, br in enumerate(step.next)
+            if br.if_
+        ]
+        if step.ask_if is not None:
+            checks.append((("steps", i, "ask_if"), step.ask_if, ancestors[sid]))
+        for where, cond, allowed in checks:
+            for ref in sorted(cond.step_refs(named) - allowed):
                 if ref in steps:
                     errors.append(
-                        src.error(
-                            ("steps", i, "next", b, "if"),
-                            f"reads step '{ref}', which never comes before '{sid}'",
-                        )
+                        src.error(where, f"reads step '{ref}', which never comes before '{sid}'")
                     )

@@ -66,6 +66,9 @@ class _Facts:
             return any(self.holds(c) for c in cond.any_)
         if cond.not_ is not None:
             return not self.holds(cond.not_)
+        if cond.ref is not None:
+            named = self.ruleset.conditions.get(cond.ref)
+            return named is not None and self.holds(named.when)
         if cond.fact is not None:
             value = self.de_minimis.status
             return value == cond.is_ if cond.is_ is not None else value in (cond.in_ or [])
@@ -93,7 +96,11 @@ class _Facts:
 
 
 def walk(ruleset: Ruleset, answers: Mapping[str, object]) -> tuple[list[str], dict, str | None]:
-    """Follow the branches from the start step.
+    """Follow the steps from the start.
+
+    A step whose ``ask_if`` does not hold is passed over. After a step, the first of its ``next``
+    branches whose condition holds decides where to go; without ``next`` the walk goes on to the
+    following step in module order.
 
     Returns ``(path, visible_answers, pending_step)``. ``pending_step`` is the first step on the
     path without a valid answer (None when the path reached END). An invalid stored answer
@@ -102,10 +109,15 @@ def walk(ruleset: Ruleset, answers: Mapping[str, object]) -> tuple[list[str], di
     steps = ruleset.steps
     path: list[str] = []
     visible: dict[str, AnswerValue] = {}
-    current = ruleset.meta.start
     facts = _Facts(ruleset, visible)
-    while current != END and len(path) <= len(steps):
+    current = ruleset.meta.start
+    for _ in range(2 * len(steps) + 1):  # the loader rejects cycles; this is a safety net
+        if current == END:
+            return path, visible, None
         step = steps[current]
+        if step.ask_if is not None and not facts.holds(step.ask_if):
+            current = _after(ruleset, step, facts)
+            continue
         path.append(current)
         try:
             value = normalize(step, answers[current]) if current in answers else None
@@ -115,8 +127,34 @@ def walk(ruleset: Ruleset, answers: Mapping[str, object]) -> tuple[list[str], di
             return path, visible, current
         visible[current] = value
         facts._de_minimis = None
-        current = next((b.goto for b in step.next if b.if_ is None or facts.holds(b.if_)), END)
-    return path, visible, None
+        current = _after(ruleset, step, facts)
+    raise RuntimeError("the step graph does not end")  # pragma: no cover
+
+
+def _after(ruleset: Ruleset, step: Step, facts: _Facts) -> str:
+    for branch in step.next:
+        if branch.if_ is None or facts.holds(branch.if_):
+            return branch.goto
+    return ruleset.following[step.id]
+
+
+def reads(ruleset: Ruleset, cond: Condition) -> set[str]:
+    """Step ids whose answers ``cond`` reads, through named conditions and the de minimis fact."""
+    out = cond.step_refs(ruleset.conditions)
+    if _uses_fact(ruleset, cond):
+        cfg = ruleset.meta.de_minimis
+        out |= {cfg.content_step, cfg.destination_step, cfg.us_value_step, cfg.total_value_step}
+    return out
+
+
+def _uses_fact(ruleset: Ruleset, cond: Condition) -> bool:
+    if cond.uses_fact():
+        return True
+    return any(
+        _uses_fact(ruleset, ruleset.conditions[n].when)
+        for n in cond.named_refs()
+        if n in ruleset.conditions
+    )
 
 
 def _cites(ruleset: Ruleset, ids: list[str]) -> list[Citation]:
@@ -152,7 +190,7 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
             rule_id=rule.id,
             rule_title=rule.title.get(lang),
             module_id=rule_module[rule.id],
-            steps=[s for s in path if s in rule.when.step_refs()],
+            steps=[s for s in path if s in reads(ruleset, rule.when)],
             next_step=rule.next_step.get(lang) if rule.next_step else None,
             citations=rule_cites,
         )
@@ -191,7 +229,7 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
         if OPEN_QUESTION in rule.findings:
             open_questions.append(
                 OpenQuestion(
-                    step_id=next((s for s in path if s in rule.when.step_refs()), path[0]),
+                    step_id=next((s for s in path if s in reads(ruleset, rule.when)), path[0]),
                     question=rule.title.get(lang),
                     blocks="jurisdiction"
                     if rule.jurisdiction == "undetermined"

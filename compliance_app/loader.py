@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from compliance_app import checks, models
 from compliance_app.models import (
     CitationCatalogue,
+    ConditionCatalogue,
     CountryData,
     FindingCatalogue,
     Module,
@@ -134,8 +135,9 @@ def _read(path: Path, root: Path, model: type[BaseModel], errors: list[RuleError
 def load_ruleset(rules_dir: Path | str = DEFAULT_RULES_DIR) -> Ruleset:
     """Load, validate and return the rule base in ``rules_dir``.
 
-    Reads ``ruleset.yaml``, ``citations.yaml``, ``findings.yaml``, ``countries.yaml`` and
-    ``modules/<id>.yaml`` for each module listed in ``ruleset.yaml``.
+    Reads ``ruleset.yaml``, ``citations.yaml``, ``findings.yaml``, ``countries.yaml``,
+    ``conditions.yaml`` (named conditions, optional) and ``modules/<id>.yaml`` for each module
+    listed in ``ruleset.yaml``.
 
     Raises RulesetError listing every problem (file, line, column, path, message).
     """
@@ -145,6 +147,9 @@ def load_ruleset(rules_dir: Path | str = DEFAULT_RULES_DIR) -> Ruleset:
     cites, cites_src = _read(root / "citations.yaml", root, CitationCatalogue, errors)
     finds, finds_src = _read(root / "findings.yaml", root, FindingCatalogue, errors)
     countries, countries_src = _read(root / "countries.yaml", root, CountryData, errors)
+    conds, conds_src = (None, None)
+    if (root / "conditions.yaml").exists():  # optional: named conditions
+        conds, conds_src = _read(root / "conditions.yaml", root, ConditionCatalogue, errors)
     modules: list[tuple[Module, Source]] = []
     module_names = list(meta.modules) if meta else _guess_modules(root)
     for name in module_names:
@@ -176,6 +181,7 @@ def load_ruleset(rules_dir: Path | str = DEFAULT_RULES_DIR) -> Ruleset:
         findings=(finds, finds_src),
         countries=(countries, countries_src),
         modules=modules,
+        conditions=(conds, conds_src) if conds is not None and conds_src is not None else None,
     )
     errors = checks.check_all(ctx)
     if errors:
@@ -183,6 +189,7 @@ def load_ruleset(rules_dir: Path | str = DEFAULT_RULES_DIR) -> Ruleset:
     return Ruleset(
         meta=meta,
         modules=[m for m, _ in modules],
+        conditions={c.id: c for c in conds.conditions} if conds else {},
         findings={f.code: f for f in finds.findings},
         citations={c.id: c for c in cites.citations},
         countries=countries,

@@ -120,6 +120,7 @@ class Condition(Strict):
       ``countries`` answer) belongs to the country group, per ``rules/countries.yaml``.
     * ``{fact: NAME, is: VALUE}`` / ``in: [VALUES]``: a value computed by the engine
       (``de_minimis``; see ``compliance_app.deminimis``).
+    * ``{ref: NAME}``: a named condition from ``rules/conditions.yaml``.
 
     A step that is not on the path has no answer: every test on it is false.
     """
@@ -130,6 +131,7 @@ class Condition(Strict):
     answer: str | None = None
     country: str | None = None
     fact: str | None = None
+    ref: str | None = None
     is_: str | None = Field(None, alias="is")
     in_: list[str] | None = Field(None, alias="in")
     includes: str | None = None
@@ -148,12 +150,13 @@ class Condition(Strict):
                 ("answer", self.answer),
                 ("country", self.country),
                 ("fact", self.fact),
+                ("ref", self.ref),
             )
             if v is not None
         ]
         if len(heads) != 1:
             raise ValueError(
-                "a condition needs exactly one of all, any, not, answer, country, fact; "
+                "a condition needs exactly one of all, any, not, answer, country, fact, ref; "
                 f"found {heads or 'none'}"
             )
         tests = [
@@ -181,16 +184,52 @@ class Condition(Strict):
             raise ValueError(f"'{bad[0]}' cannot be used with '{head}'")
         return self
 
-    def step_refs(self) -> set[str]:
-        """Step ids this condition reads (for traceability and validation)."""
+    def step_refs(
+        self, named: dict[str, NamedCondition] | None = None, _seen: set[str] | None = None
+    ) -> set[str]:
+        """Step ids this condition reads, through named conditions too when ``named`` is given.
+
+        The de minimis fact reads no step by itself; callers add its input steps. A circular
+        named condition (reported by the loader) is followed once.
+        """
+        seen = set() if _seen is None else _seen
         refs: set[str] = set()
         for sub in (self.all_ or []) + (self.any_ or []) + ([self.not_] if self.not_ else []):
-            refs |= sub.step_refs()
+            refs |= sub.step_refs(named, seen)
         if self.answer:
             refs.add(self.answer)
         if self.country:
             refs.add(self.country)
+        if self.ref and named and self.ref in named and self.ref not in seen:
+            seen.add(self.ref)
+            refs |= named[self.ref].when.step_refs(named, seen)
         return refs
+
+    def named_refs(self) -> set[str]:
+        """Names of the named conditions used directly in this condition."""
+        out = {self.ref} if self.ref else set()
+        for sub in (self.all_ or []) + (self.any_ or []) + ([self.not_] if self.not_ else []):
+            out |= sub.named_refs()
+        return out
+
+    def uses_fact(self) -> bool:
+        subs = (self.all_ or []) + (self.any_ or []) + ([self.not_] if self.not_ else [])
+        return self.fact is not None or any(sub.uses_fact() for sub in subs)
+
+
+class NamedCondition(Strict):
+    """A condition with a name, defined once in ``rules/conditions.yaml`` and used as ``ref``."""
+
+    id: Identifier
+    description: Text
+    when: Condition
+
+
+class ConditionCatalogue(Strict):
+    """``rules/conditions.yaml``."""
+
+    last_reviewed: dt.date
+    conditions: list[NamedCondition]
 
 
 class Branch(Strict):
@@ -216,7 +255,11 @@ class Step(Strict):
     minimum: float | None = None
     maximum: float | None = None
     max_length: int = Field(2000, ge=1, le=20000)
-    next: list[Branch]
+    ask_if: Condition | None = None
+    """The step is asked only when this holds; otherwise the walk passes over it."""
+    next: list[Branch] = Field(default_factory=list)
+    """Branches tried in order; without ``next`` the walk goes on to the following step (in
+    module order, then ``END``). A non-empty list must end with an unconditional branch."""
 
     @field_validator("next", mode="before")
     @classmethod
@@ -357,6 +400,7 @@ class Ruleset(Strict):
 
     meta: RulesetMeta
     modules: list[Module]
+    conditions: dict[str, NamedCondition] = Field(default_factory=dict)
     findings: dict[str, Finding]
     citations: dict[str, Citation]
     countries: CountryData
@@ -365,6 +409,12 @@ class Ruleset(Strict):
     def steps(self) -> dict[str, Step]:
         """All steps by id, in module order."""
         return {s.id: s for m in self.modules for s in m.steps}
+
+    @functools.cached_property
+    def following(self) -> dict[str, str]:
+        """Each step id -> the id of the step after it in module order (``END`` after the last)."""
+        order = list(self.steps)
+        return {sid: (order[i + 1] if i + 1 < len(order) else END) for i, sid in enumerate(order)}
 
     @functools.cached_property
     def rules(self) -> list[Rule]:

@@ -107,7 +107,7 @@ def test_wrong_type_says_expected_and_got(tmp_path):
         encoding="utf-8",
     )
     assert _errors(rules) == [
-        "rules/modules/b_content.yaml:23:15 steps[1].question: "
+        "rules/modules/b_content.yaml:22:15 steps[1].question: "
         'expected a text (a string, or {en: "...", fr: "..."}), got a list'
     ]
 
@@ -131,3 +131,47 @@ def test_aliases_are_refused_in_rule_files(tmp_path):
     f.write_text("a: &x {b: 1}\nc: *x\n", encoding="utf-8")
     (err,) = read_yaml(f, "a.yaml").errors
     assert str(err) == "a.yaml:2:1 c: anchors and aliases are not allowed in rule files"
+
+
+def _mini_copy(tmp_path: Path) -> Path:
+    rules = tmp_path / "rules"
+    shutil.copytree(FIX / "mini_rules", rules)
+    return rules
+
+
+def test_ask_if_reading_a_later_step_is_an_error(tmp_path):
+    rules = _mini_copy(tmp_path)
+    p = rules / "modules" / "a_profile.yaml"
+    p.write_text(
+        p.read_text().replace(
+            "    type: yes_no_unknown\n    question: Do you broker?",
+            "    type: yes_no_unknown\n    ask_if: {answer: q_dest, is: FR}\n"
+            "    question: Do you broker?",
+        ),
+        encoding="utf-8",
+    )
+    assert _errors(rules) == [
+        "rules/modules/a_profile.yaml:18:13 steps[1].ask_if: "
+        "reads step 'q_dest', which never comes before 'q_broker'"
+    ]
+
+
+def test_unknown_and_circular_named_conditions(tmp_path):
+    rules = _mini_copy(tmp_path)
+    p = rules / "conditions.yaml"
+    p.write_text(
+        p.read_text()
+        .replace("{all: [{ref: counted_content},", "{all: [{ref: values_needed},")
+        .replace("includes_any: [ear_9x515_ax", "includes_any: [ear_9x515_ax")
+        + "  - id: dangling\n    description: x\n    when: {ref: nowhere}\n",
+        encoding="utf-8",
+    )
+    errors = _errors(rules)
+    assert (
+        "rules/conditions.yaml:6:9 conditions[1].id: condition 'values_needed' refers to itself"
+        in errors
+    )
+    assert (
+        "rules/conditions.yaml:11:17 conditions[2].when.ref: unknown named condition 'nowhere'"
+        in errors
+    )
