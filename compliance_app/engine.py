@@ -203,7 +203,10 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
         finding_cites = [
             c for code in rule.findings for c in _cites(ruleset, ruleset.findings[code].citations)
         ]
-        if _uncertain(rule_cites) or _uncertain(finding_cites):
+        advisory_only = rule.effect == "none" and all(
+            ruleset.findings[c].advisory for c in rule.findings
+        )  # e.g. "set up a compliance programme": its sources do not change any result
+        if not advisory_only and (_uncertain(rule_cites) or _uncertain(finding_cites)):
             verify_reasons.append(rule.id)
 
     open_questions: list[OpenQuestion] = []
@@ -309,6 +312,7 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
         ruleset_id=ruleset.meta.id,
         ruleset_version=ruleset.meta.version,
         regulations_as_of=ruleset.meta.regulations_as_of.isoformat(),
+        countries_as_of=ruleset.countries.as_of.isoformat(),
         complete=complete,
         pending_step=pending,
         path=path,

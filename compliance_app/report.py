@@ -195,6 +195,7 @@ class _Builder:
         self.rid = report_id(answers, evaluation)
         # step id -> question number in the appendix, for the "Why" lines
         self.qnum = {t.step_id: i for i, t in enumerate(evaluation.trail, start=1)}
+        self.answer_of = {t.step_id: t.answer_text for t in evaluation.trail}
         self._note_at = 0
 
     # small helpers -------------------------------------------------------------------------
@@ -260,6 +261,8 @@ class _Builder:
             )
         )
         out.append(self.field("Regulations as of", meta.regulations_as_of.isoformat()))
+        if self.ev.countries_as_of:
+            out.append(self.field("Country lists as of", self.ev.countries_as_of))
         out.append(self.field("Rule base last reviewed", meta.last_reviewed.isoformat()))
         ref = self.answers.ruleset
         if (ref.id, ref.version) != (meta.id, meta.version):
@@ -389,8 +392,15 @@ class _Builder:
             out.extend(self.citation(c) for c in cites)
         for fb in f.fired_by:
             steps_read = (
-                ", ".join(
-                    self.t(s) + (f" (Q{self.qnum[s]})" if s in self.qnum else "") for s in fb.steps
+                "; ".join(
+                    self.t(s)
+                    + (f" (Q{self.qnum[s]})" if s in self.qnum else "")
+                    + (
+                        f" = \u201c{self.t(_short(self.answer_of[s]))}\u201d"
+                        if s in self.answer_of
+                        else ""
+                    )
+                    for s in fb.steps
                 )
                 or "(no answers)"
             )
@@ -462,6 +472,11 @@ class _Builder:
             body.extend(self.long_text(entry.answer_text, "answer"))
         cites = [self.citation(c) for c in entry.citations]
         return [KeepTogether(head + body[:1]), *body[1:], *cites, Spacer(1, 3)]
+
+
+def _short(text: str, limit: int = 120) -> str:
+    """The first ``limit`` characters of an answer, for the "Why" lines."""
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def _unique(cites: list[Citation]) -> list[Citation]:

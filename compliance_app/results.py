@@ -92,6 +92,8 @@ class Evaluation(Frozen):
     ruleset_id: str
     ruleset_version: str
     regulations_as_of: str
+    countries_as_of: str = ""
+    """Date of the country data (126.1, Country Groups) the result used, ISO format."""
     complete: bool
     pending_step: str | None
     path: list[str]

@@ -245,6 +245,7 @@ def make_evaluation(**overrides: object) -> Evaluation:
         "ruleset_id": "itar_ear_selfassessment",
         "ruleset_version": "1.2.0",
         "regulations_as_of": "2026-09-15",
+        "countries_as_of": "2026-09-01",
         "complete": True,
         "pending_step": None,
         "path": [t.step_id for t in trail],  # type: ignore[attr-defined]
@@ -342,6 +343,7 @@ def test_first_page_shows_company_rule_base_dates_and_result(sample_pdf: bytes) 
         "Report id: " + report_id(make_answers(), make_evaluation()),
         "itar_ear_selfassessment version 1.2.0",
         "Regulations as of: 2026-09-15",
+        "Country lists as of: 2026-09-01",
         "Rule base last reviewed: 2026-10-20",
         "Jurisdiction",
         "Mixed (ITAR and EAR)",
@@ -440,10 +442,12 @@ def test_next_steps_are_a_checklist_including_the_rules_next_step(sample_text: s
 def test_why_lines_trace_findings_to_rules_and_answers(sample_text: str) -> None:
     assert (
         "Why: rule L8.1 (ITAR item to a 126.1 country) fired on answers to: "
-        "m8_destination (Q14), m4_built_in (Q10)" in sample_text
+        "m8_destination (Q14) = \u201cChina, France\u201d; m4_built_in (Q10) = \u201cYes\u201d"
+        in sample_text
     )
-    assert "Why: rule L5.10 (9x515 content to D:5) fired on answers to: m5_content (Q11)" in (
-        sample_text
+    assert (
+        "Why: rule L5.10 (9x515 content to D:5) fired on answers to: "
+        "m5_content (Q11) = \u201c9A515.x parts\u201d" in sample_text
     )
     assert "Why: added by the assessment: collects every open question" in sample_text
 
