@@ -91,8 +91,27 @@ def decode(data: bytes) -> str:
         ) from exc
 
 
+_NESTED = f"The file is nested more than {MAX_DEPTH} levels deep."
+
+
 class _SafeNoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors, aliases and explicit tags (untrusted input)."""
+    """SafeLoader that refuses anchors, aliases and explicit tags (untrusted input).
+
+    It also stops at the scanner when brackets or indentation nest deeper than any answers
+    file can: PyYAML keeps one pending "simple key" per open bracket and rescans them all for
+    each token, so 1 MB of ``[`` would otherwise take about a second (quadratic) before the
+    composer hits Python's recursion limit.
+    """
+
+    def fetch_flow_collection_start(self, TokenClass) -> None:
+        if self.flow_level >= MAX_DEPTH:
+            raise AnswersError(_NESTED)
+        super().fetch_flow_collection_start(TokenClass)
+
+    def add_indent(self, column: int) -> bool:
+        if len(self.indents) > MAX_DEPTH:
+            raise AnswersError(_NESTED)
+        return super().add_indent(column)
 
 
 def _compose_checked(text: str) -> object:
@@ -120,7 +139,7 @@ _PLAIN_TAGS = {
 
 def _check_node(node: yaml.Node, depth: int, seen: set[int]) -> None:
     if depth > MAX_DEPTH:
-        raise AnswersError(f"The file is nested more than {MAX_DEPTH} levels deep.")
+        raise AnswersError(_NESTED)
     if id(node) in seen:  # the composer hands back the anchored node for each alias
         raise AnswersError("The file uses YAML anchors or aliases, which answers files never need.")
     seen.add(id(node))
