@@ -175,8 +175,15 @@ def parse(data: bytes) -> AnswersFile:
             raw = json.loads(text)
         else:
             raw = _compose_checked(text)
+    except AnswersError:
+        raise
     except (yaml.YAMLError, json.JSONDecodeError, RecursionError) as exc:
         raise AnswersError(f"The file is not valid YAML or JSON: {_first_line(exc)}") from exc
+    except ValueError as exc:  # int() refuses numbers of more than 4,300 digits
+        raise AnswersError(
+            "The file holds a value that cannot be read (for example a number with thousands "
+            "of digits)."
+        ) from exc
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise AnswersError(
             f"This is not an answers file of this tool (expected 'format: {FORMAT}' at the top)."
