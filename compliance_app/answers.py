@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from typing import Annotated, Literal
 
 import yaml
@@ -184,6 +185,7 @@ def parse(data: bytes) -> AnswersFile:
             "The file holds a value that cannot be read (for example a number with thousands "
             "of digits)."
         ) from exc
+    _refuse_surrogates(raw)
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise AnswersError(
             f"This is not an answers file of this tool (expected 'format: {FORMAT}' at the top)."
@@ -195,6 +197,28 @@ def parse(data: bytes) -> AnswersFile:
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]
         )
         raise AnswersError(f"The answers file is not in the expected shape: {problems}") from exc
+
+
+def _refuse_surrogates(raw: object) -> None:
+    """Refuse lone surrogates, which only escapes (JSON ``"\\ud800"``) can produce: they are
+    not text, cannot be encoded as UTF-8 and would break the browser's text fields."""
+    stack = [raw]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                raise AnswersError(
+                    "The file contains an escape for a lone UTF-16 surrogate (such as \\ud800), "
+                    "which is not a character. Remove it and upload the file again."
+                )
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _first_line(exc: Exception) -> str:
