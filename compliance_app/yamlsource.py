@@ -101,9 +101,15 @@ def read_yaml(path: Path, display_name: str | None = None) -> Source:
     """
     name = display_name or str(path)
     src = Source(file=name)
-    text = path.read_text(encoding="utf-8")
-    loader = _Loader(text)
     try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        msg = f"the file is not UTF-8 text (byte {exc.start} cannot be read); save it as UTF-8"
+        src.errors.append(RuleError(name, 1, 1, "", msg))
+        return src
+    loader = None
+    try:
+        loader = _Loader(text)  # the reader refuses unprintable characters (NUL ...) here
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -112,10 +118,15 @@ def read_yaml(path: Path, display_name: str | None = None) -> Source:
         src.errors.append(RuleError(name, line, col, "", msg))
         return src
     except yaml.YAMLError as exc:
-        src.errors.append(RuleError(name, 1, 1, "", f"YAML error: {exc}"))
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        src.errors.append(RuleError(name, 1, 1, "", f"YAML error: {first}"))
+        return src
+    except RecursionError:
+        src.errors.append(RuleError(name, 1, 1, "", "the file is nested too deeply"))
         return src
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         src.errors.append(RuleError(name, 1, 1, "", "the file is empty"))
         return src
