@@ -36,6 +36,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from compliance_app import report_attach, report_review, transport
 from compliance_app.answers import AnswersFile
 from compliance_app.models import LANGS, Citation, RulesetMeta
 from compliance_app.report_canvas import SHORT_DISCLAIMER, NumberedCanvas
@@ -50,6 +51,7 @@ from compliance_app.report_style import (
 )
 from compliance_app.report_text import TextSanitizer, register_fonts, url_attr
 from compliance_app.results import Evaluation, FindingResult, TrailEntry
+from compliance_app.review import Review
 
 TITLE = "ITAR/EAR self-assessment"
 TOOL = "ITAR/EAR self-assessment tool (compliance-app)"
@@ -81,6 +83,8 @@ def build_pdf(
     generated_at: dt.datetime | None = None,
     invariant: bool = False,
     lang: str = "en",
+    review: Review | None = None,
+    seal_key: bytes | None = None,
 ) -> bytes:
     """Build the PDF report of one assessment and return its bytes.
 
@@ -110,6 +114,16 @@ def build_pdf(
     that fired, then the answers not used. Every page has a header, the short disclaimer and
     "Page x of y". Metadata: title, author, subject, creator and ``/Lang``.
 
+    ``review``: an adviser's review (:mod:`compliance_app.review`). The reviewed report adds a
+    line on the first page, an "Adviser review" section after the findings (each finding's
+    status and comment, general comments, extra next steps, sign-off) and a "Change log";
+    the answers and findings are printed exactly as without a review.
+
+    Attachments (:mod:`compliance_app.transport`): the PDF carries ``answers.yaml`` (the
+    answers file as ``answers.dump`` writes it), ``review.yaml`` when reviewed, and
+    ``manifest.json`` (SHA-256 of each attachment, the result, and a seal over the whole PDF:
+    SHA-256, or HMAC-SHA-256 with ``seal_key``). ``transport.read_upload`` reads them back.
+
     Free-text answers of any length are printed (at most 50,000 characters each, with a note
     saying how much was left out); a long word is broken across lines and pages.
 
@@ -126,7 +140,7 @@ def build_pdf(
     if generated_at is None:
         generated_at = INVARIANT_DATE if invariant else dt.datetime.now(dt.UTC)
     regular, bold = register_fonts()
-    builder = _Builder(meta, answers, evaluation, generated_at, lang, regular, bold)
+    builder = _Builder(meta, answers, evaluation, generated_at, lang, regular, bold, review)
     story = builder.story()
 
     company = answers.company.name.strip()
@@ -160,9 +174,17 @@ def build_pdf(
         font=regular,
         bold_font=bold,
         margins=MARGINS,
+        attachments=report_attach.report_attachments(
+            answers,
+            evaluation,
+            report_id=builder.rid,
+            generated_at=_when(generated_at),
+            review=review,
+            sealed_with_key=seal_key is not None,
+        ),
     )
     doc.build(story, canvasmaker=canvasmaker)
-    return buffer.getvalue()
+    return transport.seal(buffer.getvalue(), seal_key)
 
 
 def _meta_text(s: str) -> str:
@@ -184,8 +206,10 @@ class _Builder:
         lang: str,
         regular: str,
         bold: str,
+        review: Review | None = None,
     ) -> None:
         self.meta = meta
+        self.review = review
         self.answers = answers
         self.ev = evaluation
         self.generated_at = generated_at
@@ -238,7 +262,10 @@ class _Builder:
     # sections ------------------------------------------------------------------------------
     def story(self) -> list[Flowable]:
         cover = self.cover()
-        rest = self.open_questions() + self.findings() + self.appendix()
+        rest = self.open_questions() + self.findings()
+        if self.review is not None:
+            rest += report_review.section(self, self.review)
+        rest += self.appendix()
         note = self.text.note()
         if note:  # known only once every text has been through the sanitizer
             cover.insert(self._note_at, self.p(f"<b>Note:</b> {note}", "warn"))
@@ -267,6 +294,8 @@ class _Builder:
         ref = self.answers.ruleset
         if (ref.id, ref.version) != (meta.id, meta.version):
             out.append(self.field("Answers saved with", f"{ref.id} version {ref.version}"))
+        if self.review is not None:
+            out.append(report_review.cover_field(self, self.review))
         out.append(Spacer(1, 10))
         out.append(self.result_box())
         out.append(Spacer(1, 8))

@@ -7,11 +7,14 @@ all of them in :meth:`NumberedCanvas.save` (the usual one-pass ReportLab recipe)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+
+from compliance_app.report_attach import Attachment, embed
 
 SHORT_DISCLAIMER = "Guidance only — not legal advice. Check with an export-control adviser."
 
@@ -39,6 +42,7 @@ class NumberedCanvas(Canvas):
     * ``footer``: the short disclaimer
     * ``font`` / ``bold_font``: registered font names
     * ``margins``: ``(left, right, top, bottom)`` in points
+    * ``attachments``: files to embed in the PDF (:func:`compliance_app.report_attach.embed`)
     """
 
     def __init__(
@@ -50,6 +54,7 @@ class NumberedCanvas(Canvas):
         font: str = "Helvetica",
         bold_font: str = "Helvetica-Bold",
         margins: tuple[float, float, float, float] = (56.0, 56.0, 56.0, 56.0),
+        attachments: Sequence[Attachment] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -60,6 +65,7 @@ class NumberedCanvas(Canvas):
         self._font = font
         self._bold_font = bold_font
         self._margins = margins
+        self._attachments = list(attachments)
 
     def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
         self._pages.append(dict(self.__dict__))
@@ -71,6 +77,8 @@ class NumberedCanvas(Canvas):
             self.__dict__.update(state)
             self._decorate(total)
             super().showPage()
+        if self._attachments:
+            embed(self, self._attachments)
         super().save()
 
     def _decorate(self, total: int) -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks of the self-assessment tool (issue 5). Run everything with ``python -m bench``."""
