@@ -626,3 +626,134 @@ def test_command_line_upgrade_current_purge(tmp_path, capsys):
         store.create(answers_file(secret=MARKER))
     assert storage_cli.main(["--url", url, "purge"]) == 0
     assert "1 expired draft(s) deleted" in capsys.readouterr().out
+
+
+# --- the wizard's side (compliance_app.storage_ui, no Streamlit) ------------------------------
+
+
+def test_resume_draft_gives_the_wizard_its_state(tmp_path):
+    from compliance_app import storage_ui
+    from compliance_app.answers import AnswersError
+    from compliance_app.loader import load_ruleset
+
+    ruleset = load_ruleset(Path(__file__).parent / "fixtures" / "mini_rules")
+    company = {"name": "Ørbital", "country": "LU", "contact": "", "assessment_title": ""}
+    with DraftStore(f"sqlite:///{tmp_path / 'd.sqlite3'}") as store:
+        af = storage_ui.draft_data(ruleset, {"q_country": "LU"}, company)
+        draft_id, _ = store.create(af, page="step:q_country")
+        r = storage_ui.resume_draft(ruleset, store.load(draft_id))
+        assert (r.answers, r.company, r.page, r.version) == (
+            {"q_country": "LU"},
+            company,
+            "step:q_country",
+            1,
+        )
+        assert r.warnings == []
+
+        # a page that is not on the path any more goes to where the user should continue
+        store.save(draft_id, af, "step:no_such_step", 1)
+        assert storage_ui.resume_draft(ruleset, store.load(draft_id)).page.startswith("step:")
+
+        other = af.model_copy(update={"ruleset": RulesetRef(id="mini", version="9.9.9")})
+        draft_id2, _ = store.create(other)
+        assert (
+            "version 9.9.9" in storage_ui.resume_draft(ruleset, store.load(draft_id2)).warnings[0]
+        )
+
+        foreign = af.model_copy(update={"ruleset": RulesetRef(id="another", version="1")})
+        draft_id3, _ = store.create(foreign)
+        with pytest.raises(AnswersError, match="another"):
+            storage_ui.resume_draft(ruleset, store.load(draft_id3))
+
+
+MINI = Path(__file__).parent / "fixtures" / "mini_rules"
+
+
+def session(**extra) -> dict:
+    from compliance_app import storage_ui
+
+    state = {
+        "answers": {},
+        "company": {"name": "", "country": "", "contact": "", "assessment_title": ""},
+        "page": "start",
+        "drawn_page": "start",
+        "flash": None,
+    }
+    state.update(storage_ui.STATE_DEFAULTS)
+    state.update(extra)
+    return state
+
+
+def test_wizard_flow_two_tabs_reload_and_delete(make_store, raw):
+    from compliance_app import storage_ui as su
+    from compliance_app.loader import load_ruleset
+
+    ruleset = load_ruleset(MINI)
+    store = make_store()
+    tab1, url1 = session(), {}
+    su.open_draft(tab1, url1, store, ruleset)
+    assert tab1["draft_id"] is None and table_rows(raw) == []  # nothing saved before Start
+
+    tab1["company"] = {**tab1["company"], "name": MARKER}
+    tab1["page"] = "step:q_country"
+    su.persist(tab1, store, ruleset)  # the start page's button
+    su.sync_url(tab1, url1)
+    draft_id = tab1["draft_id"]
+    assert url1 == {"draft": draft_id} and tab1["draft_version"] == 1
+    assert MARKER not in repr(url1)
+
+    tab2, url2 = session(), dict(url1)  # a second tab (or a reload, or a restart)
+    su.open_draft(tab2, url2, store, ruleset)
+    assert (tab2["page"], tab2["company"]["name"], tab2["draft_version"]) == (
+        "step:q_country",
+        MARKER,
+        1,
+    )
+    assert tab2["drawn_page"] is None
+
+    tab1["answers"], tab1["page"] = {"q_country": "LU"}, "step:q_broker"
+    su.persist(tab1, store, ruleset)
+    assert tab1["draft_version"] == 2 and tab1["storage_problem"] is None
+
+    tab2["answers"], tab2["page"] = {"q_country": "DE"}, "step:q_broker"
+    su.persist(tab2, store, ruleset)  # stale: tab 1 saved first
+    assert "another tab" in tab2["storage_problem"]
+    assert tab2["answers"] == {"q_country": "LU"} and tab2["draft_version"] == 2
+    assert store.load(draft_id).answers_file.answers == {"q_country": "LU"}
+
+    assert su.delete_data(tab1, url1, store) is True
+    assert table_rows(raw) == []
+    assert url1 == {} and tab1["storage_notice"] == su.DELETED_NOTE
+    assert "answers" not in tab1 and tab1["draft_id"] is None and tab1["draft_checked"]
+
+    su.persist(tab2, store, ruleset)  # the other tab must not bring the data back
+    assert tab2["draft_off"] is True and "no longer exists" in tab2["storage_problem"]
+    su.persist(tab2, store, ruleset)
+    assert table_rows(raw) == []
+
+    tab3, url3 = session(), {"draft": draft_id}  # the old link
+    su.open_draft(tab3, url3, store, ruleset)
+    assert url3 == {} and "no longer exists" in tab3["storage_problem"]
+
+
+@pytest.mark.parametrize("bad", ["../../etc/passwd", "x" * 5000, "' OR 1=1 --"])
+def test_wizard_with_a_hostile_link_starts_fresh(make_store, bad):
+    from compliance_app import storage_ui as su
+    from compliance_app.loader import load_ruleset
+
+    state, url = session(), {"draft": bad}
+    su.open_draft(state, url, make_store(), load_ruleset(MINI))
+    assert url == {} and "not valid" in state["storage_problem"]
+    assert state["answers"] == {} and state["draft_id"] is None
+
+
+def test_wizard_without_a_store_goes_on_in_memory():
+    from compliance_app import storage_ui as su
+    from compliance_app.loader import load_ruleset
+
+    ruleset = load_ruleset(MINI)
+    state, url = session(), {"draft": "A" * 32}
+    su.open_draft(state, url, None, ruleset)
+    su.persist(state, None, ruleset)
+    assert state["draft_id"] is None and url == {"draft": "A" * 32}
+    assert su.delete_data(state, url, None) is True  # nothing saved: only the session is cleared
