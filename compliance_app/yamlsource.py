@@ -208,3 +208,7 @@ def _convert(
     except yaml.YAMLError as exc:
         src.errors.append(src.error(path, f"cannot read value {node.value!r}: {exc}"))
         return node.value
+    except ValueError as exc:  # a date like 2026-02-30, an int of more than 4,300 digits
+        shown = node.value if len(node.value) <= 40 else node.value[:40] + "..."
+        src.errors.append(src.error(path, f"cannot read value {shown!r}: {exc}"))
+        return node.value
