@@ -118,7 +118,18 @@ def calculate(
         )
     if total_value <= 0 or us_value < 0:
         return DeMinimis(
-            "unknown", level=level, explanation="The product value must be more than zero."
+            "unknown",
+            level=level,
+            explanation="De minimis cannot be calculated: the product value must be more than zero.",
+        )
+    if us_value > total_value:
+        return DeMinimis(
+            "unknown",
+            level=level,
+            explanation=(
+                f"De minimis cannot be calculated: the US content ({us_value:,.2f} {unit}) is worth "
+                f"more than the product ({total_value:,.2f} {unit}). Check both values."
+            ).replace(" )", ")"),
         )
     percent = us_value / total_value * 100.0
     status: Status = "exceeded" if percent > level else "below"

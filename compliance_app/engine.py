@@ -232,7 +232,9 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
         if OPEN_QUESTION in rule.findings:
             open_questions.append(
                 OpenQuestion(
-                    step_id=next((s for s in path if s in reads(ruleset, rule.when)), path[0]),
+                    step_id=next(
+                        (s for s in reversed(path) if s in reads(ruleset, rule.when)), path[0]
+                    ),
                     question=rule.title.get(lang),
                     blocks="jurisdiction"
                     if rule.jurisdiction == "undetermined"
@@ -323,7 +325,7 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
         us_authorization_needed=authorization,
         unused_answers=[s for s in answers if s in steps and s not in path],
         fired_rules=[r.id for r in fired],
-        calculations=[dm.explanation] if dm.status in ("zero_rule", "exceeded", "below") else [],
+        calculations=[dm.explanation] if dm.status != "not_applicable" else [],
     )
 
 
