@@ -231,7 +231,26 @@ def dump(answers_file: AnswersFile) -> bytes:
     ``parse(dump(a)) == a`` and dumping twice gives identical bytes.
     """
     data = answers_file.model_dump(mode="json")
-    text = yaml.safe_dump(
-        data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+    text = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100,
     )
     return text.encode("utf-8")
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that writes strings holding NEL (U+0085) double-quoted: PyYAML puts NEL
+    unescaped into single-quoted or plain scalars, where reading it back folds it into a
+    space (``"a\x85b"`` came back as ``"a b"``)."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = '"' if "\x85" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
