@@ -46,9 +46,11 @@ def country_choices() -> list[tuple[str, str]]:
 
 
 def _is_country(code: object) -> bool:
+    # ASCII only: str.upper() maps "ß" to "SS" and "ﬁ" to "FI", which are country codes
     return (
         isinstance(code, str)
         and len(code) == 2
+        and code.isascii()
         and pycountry.countries.get(alpha_2=code) is not None
     )
 
@@ -78,7 +80,7 @@ def normalize(step: Step, value: object) -> AnswerValue:
     if t == "country":
         if value == UNKNOWN and step.allow_unknown:
             return UNKNOWN
-        if isinstance(value, str) and _is_country(value.upper()):
+        if isinstance(value, str) and value.isascii() and _is_country(value.upper()):
             return value.upper()
         raise AnswerError("Choose a country.")
     if t == "countries":
@@ -86,7 +88,7 @@ def normalize(step: Step, value: object) -> AnswerValue:
             return [UNKNOWN]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise AnswerError("Choose the countries from the list.")
-        bad = [v for v in value if not _is_country(v.upper())]
+        bad = [v for v in value if not (v.isascii() and _is_country(v.upper()))]
         if bad:
             raise AnswerError(f"Not a country code: {', '.join(bad)}.")
         return sorted({v.upper() for v in value})
