@@ -97,7 +97,10 @@ def normalize(step: Step, value: object) -> AnswerValue:
             return UNKNOWN
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise AnswerError("Enter a number.")
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond the float range, e.g. 10**400
+            raise AnswerError("Enter a finite number.") from None
         if math.isnan(number) or math.isinf(number):
             raise AnswerError("Enter a finite number.")
         if step.minimum is not None and number < step.minimum:
