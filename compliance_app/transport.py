@@ -170,7 +170,7 @@ def read_upload(data: bytes, filename: str = "", *, key: bytes | None = None) ->
         )
     name = filename.strip().lower()
     ext = "." + name.rsplit(".", 1)[1] if "." in name else ""
-    is_pdf = data[:1024].lstrip(b"\x00\t\n\r\f ").startswith(b"%PDF-") or b"%PDF-" in data[:1024]
+    is_pdf = data[:1024].lstrip(b"\x00\t\n\r\f ").startswith(b"%PDF-")
     if ext and ext not in PDF_EXTENSIONS + ANSWERS_EXTENSIONS:
         raise UploadError(
             f"Files of type {ext} cannot be opened here: upload a PDF report of this tool "

@@ -118,6 +118,12 @@ def test_answers_files_are_read_as_before(case, name: str) -> None:
     assert up.previous_codes is None
 
 
+def test_an_answers_file_mentioning_pdf_is_still_an_answers_file(case) -> None:
+    _, af, _ = case
+    renamed = af.model_copy(update={"company": af.company.model_copy(update={"name": "%PDF-1.7"})})
+    assert read_upload(answers.dump(renamed), "a.yaml").answers == renamed
+
+
 def test_an_unsafe_answers_file_is_refused_as_an_answers_error() -> None:
     data = b"format: itar-ear-answers\nx: !!python/object/apply:os.system ['id']\n"
     with pytest.raises(AnswersError, match="tag"):
