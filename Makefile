@@ -5,11 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format validate clean
+.PHONY: run test lint format validate security bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=78.1.1'
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
@@ -31,6 +31,14 @@ format: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/python -m compliance_app validate rules
+
+security: $(STAMP)
+	$(BIN)/bandit -q -c bandit.yaml -r compliance_app streamlit_app.py
+	$(BIN)/pip-audit --vulnerability-service pypi
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV)
