@@ -158,16 +158,15 @@ def _check_node(node: yaml.Node, depth: int, seen: set[int]) -> None:
             _check_node(item, depth + 1, seen)
 
 
-def parse(data: bytes) -> AnswersFile:
-    """Parse an answers file (YAML or JSON bytes) into an :class:`AnswersFile`.
+def read_document(data: bytes, max_bytes: int = MAX_BYTES) -> object:
+    """Read untrusted YAML or JSON bytes into plain data, safely.
 
-    Checks the size first (``MAX_BYTES``), then the encoding, then the syntax and the shape.
-    Raises AnswersError with a message for the user; never a partial result.
+    Checks the size first (``max_bytes``), then the encoding (:func:`decode`), then the syntax
+    with a reader that refuses tags, aliases and deep nesting, then refuses lone surrogates.
+    Shared by answers files and adviser reviews. Raises AnswersError with a message for the user.
     """
-    if len(data) > MAX_BYTES:
-        raise AnswersError(
-            f"The file is {len(data):,} bytes; answers files are at most {MAX_BYTES:,} bytes."
-        )
+    if len(data) > max_bytes:
+        raise AnswersError(f"The file is {len(data):,} bytes; the limit is {max_bytes:,} bytes.")
     text = decode(data)
     if not text.strip():
         raise AnswersError("The file is empty.")
@@ -186,6 +185,27 @@ def parse(data: bytes) -> AnswersFile:
             "of digits)."
         ) from exc
     _refuse_surrogates(raw)
+    return raw
+
+
+def shape_problems(exc: ValidationError, limit: int = 10) -> str:
+    """The first ``limit`` pydantic errors as ``path: message; ...`` for a user message."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:limit]
+    )
+
+
+def parse(data: bytes) -> AnswersFile:
+    """Parse an answers file (YAML or JSON bytes) into an :class:`AnswersFile`.
+
+    Checks the size first (``MAX_BYTES``), then the encoding, then the syntax and the shape.
+    Raises AnswersError with a message for the user; never a partial result.
+    """
+    if len(data) > MAX_BYTES:
+        raise AnswersError(
+            f"The file is {len(data):,} bytes; answers files are at most {MAX_BYTES:,} bytes."
+        )
+    raw = read_document(data)
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise AnswersError(
             f"This is not an answers file of this tool (expected 'format: {FORMAT}' at the top)."
@@ -193,10 +213,9 @@ def parse(data: bytes) -> AnswersFile:
     try:
         return AnswersFile.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]
-        )
-        raise AnswersError(f"The answers file is not in the expected shape: {problems}") from exc
+        raise AnswersError(
+            f"The answers file is not in the expected shape: {shape_problems(exc)}"
+        ) from exc
 
 
 def _refuse_surrogates(raw: object) -> None:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from typing import Annotated, Literal
 
 import yaml
@@ -216,32 +215,23 @@ def dump(review: Review) -> bytes:
 
 
 def parse(data: bytes) -> Review:
-    """Read a review document (YAML or JSON). Raises :class:`ReviewError` with a reason."""
+    """Read a review document (YAML or JSON). Raises :class:`ReviewError` with a reason.
+
+    Read with the same safe reader as answers files (size cap, encodings, no tags or aliases).
+    """
     if len(data) > MAX_BYTES:
         raise ReviewError(
             f"The review is {len(data):,} bytes; reviews are at most {MAX_BYTES:,} bytes."
         )
     try:
-        text = answers_mod.decode(data)
+        raw = answers_mod.read_document(data, MAX_BYTES)
     except AnswersError as exc:
         raise ReviewError(f"The review cannot be read: {exc}") from exc
-    if not text.strip():
-        raise ReviewError("The review is empty.")
-    try:
-        if text.lstrip().startswith("{"):
-            raw = json.loads(text)
-        else:
-            raw = answers_mod._compose_checked(text)  # same safe reader as answers files
-    except AnswersError as exc:
-        raise ReviewError(f"The review cannot be read: {exc}") from exc
-    except (yaml.YAMLError, json.JSONDecodeError, RecursionError) as exc:
-        raise ReviewError("The review is not valid YAML or JSON.") from exc
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise ReviewError(f"This is not a review of this tool (expected 'format: {FORMAT}').")
     try:
         return Review.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]
-        )
-        raise ReviewError(f"The review is not in the expected shape: {problems}") from exc
+        raise ReviewError(
+            f"The review is not in the expected shape: {answers_mod.shape_problems(exc)}"
+        ) from exc

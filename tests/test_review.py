@@ -187,3 +187,14 @@ def test_unsigned_review_of_changed_answers_says_so_in_the_pdf(case) -> None:
     assert "Reviewed findings this assessment no longer has" in flat
     assert "[DISPUTED] OLD_FINDING" in flat
     assert "1. Original assessment · date not recorded" in flat  # log entry added when missing
+
+
+def test_review_with_a_lone_surrogate_is_refused_like_an_answers_file():
+    """The review reader shares the answers file's safe reader (no lone surrogates)."""
+    import pytest as _pytest
+
+    from compliance_app import review as review_mod
+
+    payload = b'{"format": "itar-ear-review", "reviewer_name": "\\ud800"}'
+    with _pytest.raises(review_mod.ReviewError, match="cannot be read"):
+        review_mod.parse(payload)
