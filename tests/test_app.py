@@ -38,7 +38,6 @@ def new_app() -> AppTest:
 
 def start(at: AppTest, name: str = "LU-Alpha S.A.") -> None:
     at.text_input(key="company_name").input(name)
-    at.selectbox(key="company_country").set_value("LU")
     at.button(key="start").click().run()
     assert not at.exception
 
@@ -91,7 +90,11 @@ def test_start_page(rs):
     at = new_app()
     assert at.session_state["page"] == ui.PAGE_START
     assert at.title[0].value == rs.meta.title.en
-    assert "lost when you reload" in at.info[0].value
+    note = at.info[0].value
+    assert "saved on this server in a local database file" in note
+    assert "30 days after your last change" in note and "Delete my data" in note
+    assert "?draft=" in note and "Save progress" in note
+    assert "lost when you reload" not in note
     md = " ".join(m.value for m in at.markdown)
     assert "not legal advice" in md and "15 minutes" in md and "bill of materials" in md
     assert at.file_uploader(key="upload")
@@ -206,7 +209,7 @@ def test_upload_restores_the_assessment(rs):
     assert at.session_state["answers"] == EAR_CASE
     assert at.session_state["company"]["name"] == "Restored"
     assert at.session_state["page"] == ui.PAGE_REVIEW
-    assert any("Answers file loaded" in s.value for s in at.success)
+    assert any("Assessment loaded" in s.value for s in at.success)
 
 
 def test_upload_of_partial_file_resumes_at_next_question(rs):

@@ -112,8 +112,8 @@ def test_s1_answers_survive_back_and_next_and_reach_the_files(rs, downloads):
 def test_s2_start_page_says_where_progress_lives_and_save_is_everywhere(rs, downloads):
     at = new_app()
     first = at.info[0].value  # the first thing under the title
-    assert "nothing you enter is sent anywhere" in first
-    assert "lost when you reload" in first and "answers file" in first
+    assert "saved on this server" in first and "nothing is sent to anyone else" in first
+    assert "?draft=" in first and "answers file" in first
     start(at, NAME)
     for step_id, value in (("q_country", "LU"), ("q_broker", "idk")):
         assert "save_step" in {b.key for b in at.get("download_button")}
@@ -183,10 +183,10 @@ def test_s5_upload_limits_and_xsrf(rs, monkeypatch):
     with (ROOT / ".streamlit" / "config.toml").open("rb") as fh:
         data = tomllib.load(fh)
     assert data["server"].get("enableXsrfProtection", True) is True
-    assert data["server"]["maxUploadSize"] <= 1
+    assert data["server"]["maxUploadSize"] <= 10  # MB: PDF reports; answers files 1 MB
     at = new_app()
     types = sorted(t.lstrip(".") for t in at.file_uploader(key="upload").allowed_type)
-    assert types == ["json", "yaml", "yml"]
+    assert types == ["json", "pdf", "yaml", "yml"]
     # an oversize file is refused before parsing, and nothing changes
     parsed = []
     monkeypatch.setattr("compliance_app.answers.decode", lambda b: parsed.append(b) or "")

@@ -1,0 +1,97 @@
+"""Drafts: the wizard saves to the draft store as the user goes and resumes from ?draft=."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+from test_app import APP, MINI, answer, start
+
+from compliance_app import storage
+from compliance_app import ui_state as ui
+from compliance_app.loader import load_ruleset
+
+
+@pytest.fixture(autouse=True)
+def env(monkeypatch, tmp_path):
+    monkeypatch.setenv("COMPLIANCE_RULES_DIR", str(MINI))
+    monkeypatch.delenv("COMPLIANCE_DB_URL", raising=False)
+    monkeypatch.setenv("COMPLIANCE_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def app(draft: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    if draft:
+        at.query_params["draft"] = draft
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def rows(tmp_path):
+    e = sa.create_engine(f"sqlite:///{tmp_path / 'drafts.sqlite3'}")
+    with e.connect() as c:
+        out = [dict(r._mapping) for r in c.exec_driver_sql("select * from drafts")]
+    e.dispose()
+    return out
+
+
+def test_reload_resumes(env):
+    rs = load_ruleset(MINI)
+    at = app()
+    start(at, "Ünïcode GmbH")
+    draft_id = at.session_state["draft_id"]
+    assert storage.is_valid_draft_id(draft_id)
+    assert at.query_params["draft"] == [draft_id] or at.query_params["draft"] == draft_id
+    answer(at, rs, "q_country", "LU")
+    page = at.session_state["page"]
+    again = app(draft_id)  # reload / restart / second tab
+    assert again.session_state["page"] == page
+    assert again.session_state["answers"] == {"q_country": "LU"}
+    assert again.session_state["company"]["name"] == "Ünïcode GmbH"
+    assert "Ünïcode" not in str(again.query_params)
+
+
+def test_second_tab_stale_write_is_refused(env):
+    rs = load_ruleset(MINI)
+    a = app()
+    start(a)
+    draft_id = a.session_state["draft_id"]
+    b = app(draft_id)
+    answer(a, rs, "q_country", "LU")
+    page_b = b.session_state["page"]
+    ui_step = ui.page_step(page_b)
+    from test_app import set_widget
+
+    set_widget(b, rs, ui_step, "DE")
+    b.button(key="next").click().run()
+    assert not b.exception
+    assert any("another tab" in w.value for w in b.warning)
+    assert b.session_state["answers"] == {"q_country": "LU"}
+    stored = storage.DraftStore(storage.default_url()).load(draft_id)
+    assert stored.answers_file.answers == {"q_country": "LU"}
+
+
+def test_delete_my_data(env):
+    rs = load_ruleset(MINI)
+    a = app()
+    start(a, "Secret Corp")
+    answer(a, rs, "q_country", "LU")
+    assert len(rows(env)) == 1
+    a.button(key="delete_data").click().run()
+    assert not a.exception
+    assert rows(env) == []
+    assert a.session_state["answers"] == {}
+    assert a.session_state["draft_id"] is None
+    assert "draft" not in a.query_params
+    assert any("deleted" in s.value for s in a.success)
+    b = app()
+    assert b.session_state["page"] == ui.PAGE_START
+
+
+def test_bad_or_deleted_link(env):
+    a = app("x" * 5)
+    assert any("not valid" in w.value for w in a.warning)
+    assert a.session_state["page"] == ui.PAGE_START
+    assert "draft" not in a.query_params
