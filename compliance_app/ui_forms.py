@@ -67,19 +67,19 @@ def country_labels() -> dict[str, str]:
 
     The label starts with the short name and the code, then other names it is known by, so
     typing ``TR``, ``Turkey``, ``Turkiye`` or ``Türkiye`` finds it:
-    ``"Türkiye (TR), also Turkey, Republic of Türkiye"``. Computed once per process.
+    ``"Türkiye (TR), also Turkiye, Turkey"``. Computed once per process.
     """
     rows = []
     for c in pycountry.countries:
         name = getattr(c, "common_name", None) or c.name
+        short = fold(name).casefold()
         others: list[str] = []
-        for other in (
-            c.name,
-            getattr(c, "official_name", None),
-            fold(name),
-            *COUNTRY_ALIASES.get(c.alpha_2, ()),
-        ):
-            if other and other != name and other not in others:
+        for other in (c.name, getattr(c, "official_name", None)):
+            # "Republic of Türkiye" adds nothing to "Türkiye"; "Czech Republic" does to "Czechia"
+            if other and short not in fold(other).casefold() and other not in others:
+                others.append(other)
+        for other in (fold(name), *COUNTRY_ALIASES.get(c.alpha_2, ())):
+            if other != name and other not in others:
                 others.append(other)
         label = f"{name} ({c.alpha_2})" + (f", also {', '.join(others)}" if others else "")
         rows.append((fold(name).casefold(), c.alpha_2, label))

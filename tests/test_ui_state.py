@@ -196,3 +196,64 @@ def test_md_escape_neutralises_markup():
 def test_review_back_page(rs):
     assert ui.review_back_page(rs, FULL) == "step:q_note"
     assert ui.review_back_page(rs, {}) == "step:q_country"
+
+
+# --- compliance_app.ui_forms ------------------------------------------------------------------
+
+
+def test_length_and_company_checks():
+    from compliance_app import ui_forms as forms
+
+    assert forms.length_problem("abc", 3) is None
+    assert forms.length_problem("a" * 2001, 2000) == (
+        "Shorten this to at most 2,000 characters; you entered 2,001."
+    )
+    with pytest.raises(AnswerError, match="you entered 4"):
+        forms.check_text_answer("abcd", 3)
+    assert forms.company_errors({"name": "  "}) == {"name": "Enter the company name."}
+    assert forms.company_errors({"name": NAME, "contact": "", "assessment_title": ""}) == {}
+    assert "you entered 301" in forms.company_errors({"name": "x" * 301})["name"]
+
+
+def test_country_step_and_sync(rs):
+    from compliance_app import ui_forms as forms
+
+    assert forms.country_step(rs) == "q_country"
+    company = ui.empty_company()
+    assert forms.sync_company_country(rs, {"q_country": "FR"}, company)["country"] == "FR"
+    assert company["country"] == ""  # not changed in place
+
+
+def test_review_from_form_and_sign_off(rs):
+    import datetime as dt
+
+    from compliance_app import ui_forms as forms
+    from compliance_app.engine import evaluate
+    from compliance_app.review import sign_off
+
+    af = ui.answers_file(rs, FULL, {**ui.empty_company(), "name": NAME})
+    ev = evaluate(rs, FULL)
+    base = forms.base_review(af, ev, None, "R-1", "2026-11-28 10:00 UTC")
+    assert base.log[0].on == dt.date(2026, 11, 28) and base.report_id == "R-1"
+    codes = ev.codes()
+    r = forms.review_from_form(
+        base,
+        codes,
+        {codes[0]: "disputed"},
+        {codes[0]: "Why not.", "X": "ignored"},
+        "General.",
+        "Step one\n\n  Step two  \n",
+        "Dr A",
+        "Org",
+    )
+    assert r.of(codes[0]).status == "disputed" and r.of(codes[0]).comment == "Why not."
+    assert all(r.of(c) is None for c in codes[1:])  # "Not reviewed" is not recorded
+    assert r.extra_next_steps == ["Step one", "Step two"]
+    signed = sign_off(r, dt.date(2026, 11, 29))
+    assert forms.same_content(signed, r) and not forms.same_content(None, r)
+    assert forms.sign_off_problems("", "x" * 301) == [
+        "Enter your name.",
+        "Shorten this to at most 300 characters; you entered 301.",
+    ]
+    assert forms.assessed_on("garbage") is None
+    assert forms.upgrade_of(rs, af, ev, None) is None  # same version: nothing to show

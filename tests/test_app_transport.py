@@ -1,0 +1,224 @@
+"""UI tests: PDF reports as uploads, rule-base changes since a file, adviser review mode.
+
+On the real rule base (rules/) with the example answers files, through AppTest.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from compliance_app import ui_state as ui
+from compliance_app import versions
+from compliance_app.answers import RulesetRef, dump, parse
+from compliance_app.engine import evaluate
+from compliance_app.loader import DEFAULT_RULES_DIR, load_ruleset
+from compliance_app.report import build_pdf
+from compliance_app.transport import read_upload
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "streamlit_app.py")
+EXAMPLE = ROOT / "examples" / "payload_9a515_content.yaml"
+
+
+@pytest.fixture(autouse=True)
+def real_rules(monkeypatch):
+    monkeypatch.setenv("COMPLIANCE_RULES_DIR", str(DEFAULT_RULES_DIR))
+
+
+@pytest.fixture(scope="module")
+def rs():
+    return load_ruleset(DEFAULT_RULES_DIR)
+
+
+@pytest.fixture(scope="module")
+def example(rs):
+    af = parse(EXAMPLE.read_bytes())
+    ev = evaluate(rs, af.answers)
+    return af, ev, build_pdf(rs.meta, af, ev)
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Every file handed to a download button, by file name without the date."""
+    files: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        if filename and isinstance(path_or_data, bytes):
+            files[filename.rsplit("-", 3)[0]] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return files
+
+
+def new_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def upload(at: AppTest, key: str, name: str, data: bytes) -> None:
+    at.file_uploader(key=key).set_value((name, data, "application/octet-stream")).run()
+    assert not at.exception
+
+
+def pdf_text(pdf: bytes) -> str:
+    return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def plain(elements) -> str:
+    return " ".join(e.value.replace("\\", "") for e in elements)
+
+
+def test_uploader_says_what_it_accepts():
+    at = new_app()
+    types = sorted(t.lstrip(".") for t in at.file_uploader(key="upload").allowed_type)
+    assert types == ["json", "pdf", "yaml", "yml"]
+    captions = plain(at.caption)
+    assert "at most 10 MB" in captions and "at most 1 MB" in captions and ".yaml" in captions
+
+
+def test_pdf_upload_restores_the_assessment(rs, example):
+    af, ev, pdf = example
+    at = new_app()
+    upload(at, "upload", "report.pdf", pdf)
+    assert at.session_state["answers"] == af.answers
+    assert at.session_state["company"]["name"] == af.company.name
+    assert at.session_state["page"] == ui.PAGE_REVIEW
+    assert any("Assessment loaded" in s.value for s in at.success)
+    assert at.session_state["review"] is None
+    at.button(key="see_results").click().run()
+    assert f"Jurisdiction: {ui.summary(ev)[0]}" in [h.value for h in at.subheader]
+
+
+def test_refused_pdf_keeps_the_current_answers(rs, example):
+    _af, _ev, pdf = example
+    at = new_app()
+    at.text_input(key="company_name").input("Keep SA")
+    at.button(key="start").click().run()
+    at.selectbox(key="w_m1_country").set_value("LU")
+    at.button(key="next").click().run()
+    before = (dict(at.session_state["answers"]), dict(at.session_state["company"]))
+    page = at.session_state["page"]
+    changed = pdf.replace(b"Moselle", b"Mosella", 1) if b"Moselle" in pdf else pdf[:-200]
+    for name, data in (("cut.pdf", pdf[: len(pdf) // 2]), ("edited.pdf", changed)):
+        upload(at, "upload", name, data)
+        assert any("File refused" in e.value for e in at.error), name
+        assert (dict(at.session_state["answers"]), dict(at.session_state["company"])) == before
+        assert at.session_state["page"] == page
+    # a new choice clears the earlier refusal: an accepted file shows no stale message
+    upload(at, "upload", "report.pdf", pdf)
+    assert not any("File refused" in e.value for e in at.error)
+
+
+def test_older_rule_base_version_shows_the_changes(rs, example, monkeypatch):
+    af, ev, _pdf = example
+    current = versions.snapshot(rs)
+    first_rule = ev.findings[0].fired_by[0].rule_id
+    old = current.model_copy(
+        update={
+            "ruleset": RulesetRef(id=rs.meta.id, version="0.9.0"),
+            "steps": {k: v for k, v in current.steps.items() if k != "m2_description"},
+            "rules": {k: v for k, v in current.rules.items() if k != first_rule},
+            "findings": {**current.findings, "OLD_GONE": "A finding of version 0.9.0"},
+        }
+    )
+    real_load = versions.load_snapshot
+    monkeypatch.setattr(
+        versions,
+        "load_snapshot",
+        lambda v, *a, **k: old if v == "0.9.0" else real_load(v, *a, **k),
+    )
+    old_af = af.model_copy(update={"ruleset": RulesetRef(id=rs.meta.id, version="0.9.0")})
+    old_ev = ev.model_copy(
+        update={"findings": ev.findings[1:], "ruleset_version": "0.9.0"}
+    )  # the PDF printed one finding less and one more
+    pdf = build_pdf(rs.meta.model_copy(update={"version": "0.9.0"}), old_af, old_ev)
+    up = read_upload(pdf, "old.pdf")
+    assert up.answers.ruleset.version == "0.9.0"
+    at = new_app()
+    upload(at, "upload", "old.pdf", pdf)
+    assert at.session_state["answers"] == af.answers
+    texts = plain(at.text)
+    assert "New question" in texts and "m2_description" in texts
+    assert f"Rule {first_rule} added" in texts
+    assert "New: " in texts and ev.findings[0].code in texts
+    labels = [e.label for e in at.expander]
+    assert any("since rule base version 0.9.0" in label for label in labels), labels
+    assert "0.9.0" in plain(at.warning)  # import_answers' version warning
+
+
+def test_adviser_review_round_trip(rs, example, downloads):
+    af, ev, pdf = example
+    codes = ev.codes()
+    disputed, comment = codes[1], "Not exceeded: the US content is 20 percent"
+    at = new_app()
+    at.button(key="adviser_mode").click().run()
+    assert at.title[0].value == "Review an assessment (adviser)"
+    upload(at, "review_upload", "report.pdf", pdf)
+    # the company's answers and findings, read-only
+    assert af.company.name in [t.value for t in at.text]
+    assert {f"{f.title} ({f.code})" for f in ev.findings} <= {s.value for s in at.subheader}
+    assert at.session_state["answers"] == {}  # the adviser's session holds no assessment
+    for code in codes:
+        at.radio(key=f"rv_status_{code}").set_value("disputed" if code == disputed else "agreed")
+    at.text_area(key=f"rv_comment_{disputed}").input(comment)
+    at.text_area(key="rv_general").input("Sound assessment overall.")
+    at.text_area(key="rv_steps").input("Ask the supplier for the CCATS.\n\n")
+    at.run()
+    assert "rv_pdf" not in {b.key for b in at.get("download_button")}  # not signed yet
+    at.button(key="rv_sign").click().run()
+    assert any("Enter your name" in e.value for e in at.error)
+    at.text_input(key="rv_name").input("Dr. A. Adviser")
+    at.text_input(key="rv_org").input("Luxinnovation")
+    at.button(key="rv_sign").click().run()
+    assert not at.exception
+    assert any("Signed off by Dr" in s.value for s in at.success)
+    reviewed = downloads["export-assessment-reviewed"]
+    text = pdf_text(reviewed)
+    assert "Adviser review" in text and "DISPUTED" in text and "Dr. A. Adviser" in text
+    assert "Luxinnovation" in text and "CCATS" in text
+    for f in ev.findings:  # the original findings are still printed
+        assert f.code in text or f.title in text
+    up = read_upload(reviewed, "reviewed.pdf")
+    assert up.answers_bytes == dump(af) or parse(up.answers_bytes) == af
+    assert up.review is not None and up.review.signed
+    assert up.review.of(disputed).comment == comment
+    # the company opens the reviewed PDF: the review is shown next to the findings
+    co = new_app()
+    upload(co, "upload", "reviewed.pdf", reviewed)
+    assert co.session_state["review"] is not None
+    co.button(key="see_results").click().run()
+    assert not co.exception
+    assert "Adviser review" in [h.value for h in co.header]
+    assert any("DISPUTED" in w.value and "US content is 20 percent" in w.value for w in co.warning)
+    assert any("signed off by Dr" in s.value.replace("\\", "") for s in co.success)
+    assert not any("changed after this review" in w.value for w in co.warning)
+    assert "CCATS" in plain(co.text)
+    # and the PDF the company downloads still carries the review
+    again = read_upload(downloads["export-assessment-report"], "r.pdf")
+    assert again.review is not None and again.review.of(disputed).status == "disputed"
+
+
+def test_adviser_changes_after_sign_off_need_a_new_sign_off(rs, example):
+    _af, ev, pdf = example
+    at = new_app()
+    at.button(key="adviser_mode").click().run()
+    upload(at, "review_upload", "report.pdf", pdf)
+    at.text_input(key="rv_name").input("A")
+    at.text_input(key="rv_org").input("B")
+    at.button(key="rv_sign").click().run()
+    assert "rv_pdf" in {b.key for b in at.get("download_button")}
+    at.radio(key=f"rv_status_{ev.codes()[0]}").set_value("agreed").run()
+    assert "rv_pdf" not in {b.key for b in at.get("download_button")}
+    assert any("sign off again" in w.value for w in at.warning)
+    at.button(key="adviser_exit").click().run()
+    assert at.session_state["page"] == ui.PAGE_START
