@@ -19,7 +19,7 @@ REVIEW_INTERVAL = dt.timedelta(days=180)
 # citation they mean something else (decision map 5.1). The EAR's 736.2(b)(3)(iv) "GP3" 9x515
 # wording was replaced by 734.9 in 2022.
 STALE = re.compile(
-    r"\b22 CFR 120\.(6|9|10|15|17|19|20|21|22)\b(?!\.)|736\.2\(b\)\(3\)\(iv\)|\b121\.8\(f\)"
+    r"\b22 CFR 120\.(6|9|10|15|17|19|20|21)\b(?!\.)|736\.2\(b\)\(3\)\(iv\)|\b121\.8\(f\)"
 )
 
 
@@ -49,6 +49,8 @@ OLD_MEANING = {
     "22 CFR 120.39": "regular employee",
     "22 CFR 120.50": "release",
     "22 CFR 120.51": "retransfer",
+    "22 CFR 120.22": "technical assistance agreement",
+    "22 CFR 124.16": "special retransfer",
 }
 
 
