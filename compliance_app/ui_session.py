@@ -86,8 +86,11 @@ def get_store() -> storage.DraftStore | None:
 
 def persist() -> None:
     """Save the assessment as a draft (not while in adviser mode)."""
-    if ss.page != PAGE_ADVISER:
-        storage_ui.persist(ss, get_store(), load_rules())
+    if ss.page == PAGE_ADVISER:
+        return
+    if ss.draft_id is None and not ss.answers and not any(ss.company.values()):
+        return  # nothing entered yet (e.g. back from adviser mode): no empty draft
+    storage_ui.persist(ss, get_store(), load_rules())
 
 
 def go(page: str, return_to_review: bool | None = None) -> None:

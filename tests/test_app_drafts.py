@@ -95,3 +95,34 @@ def test_bad_or_deleted_link(env):
     assert any("not valid" in w.value for w in a.warning)
     assert a.session_state["page"] == ui.PAGE_START
     assert "draft" not in a.query_params
+
+
+def test_adviser_mode_saves_no_draft(env):
+    a = app()
+    a.button(key="adviser_mode").click().run()
+    a.button(key="adviser_exit").click().run()
+    assert not a.exception
+    assert a.session_state["draft_id"] is None
+    assert not (env / "drafts.sqlite3").exists() or rows(env) == []
+    assert "draft" not in a.query_params
+
+
+def test_start_page_states_where_answers_are_kept(env):
+    a = app()
+    note = a.info[0].value
+    assert "local database file" in note and "30 days after your last change" in note
+    assert "Delete my data" in note and "?draft=" in note
+
+
+def test_no_answer_text_or_draft_id_in_logs(env, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    rs = load_ruleset(MINI)
+    a = app()
+    start(a, "Secret Corp")
+    answer(a, rs, "q_country", "LU")
+    draft_id = a.session_state["draft_id"]
+    again = app(draft_id)
+    assert again.session_state["answers"] == {"q_country": "LU"}
+    assert "Secret Corp" not in caplog.text and draft_id not in caplog.text
