@@ -120,15 +120,17 @@ def calculate(
         return DeMinimis(
             "unknown",
             level=level,
-            explanation="De minimis cannot be calculated: the product value must be more than zero.",
+            explanation=(
+                "De minimis cannot be calculated: the product value must be more than zero."
+            ),
         )
     if us_value > total_value:
         return DeMinimis(
             "unknown",
             level=level,
             explanation=(
-                f"De minimis cannot be calculated: the US content ({us_value:,.2f} {unit}) is worth "
-                f"more than the product ({total_value:,.2f} {unit}). Check both values."
+                f"De minimis cannot be calculated: the US content ({us_value:,.2f} {unit}) is "
+                f"worth more than the product ({total_value:,.2f} {unit}). Check both values."
             ).replace(" )", ")"),
         )
     percent = us_value / total_value * 100.0
