@@ -147,6 +147,15 @@ def reads(ruleset: Ruleset, cond: Condition) -> set[str]:
     return out
 
 
+def _rule_reads(ruleset: Ruleset, rule: Rule) -> frozenset[str]:
+    """``reads(ruleset, rule.when)``, computed once per rule id and rule base."""
+    memo = ruleset.reads_memo
+    found = memo.get(rule.id)
+    if found is None:
+        found = memo[rule.id] = frozenset(reads(ruleset, rule.when))
+    return found
+
+
 def _uses_fact(ruleset: Ruleset, cond: Condition) -> bool:
     if cond.uses_fact():
         return True
@@ -176,8 +185,8 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
     facts = _Facts(ruleset, visible)
 
     fired: list[Rule] = [r for r in ruleset.rules if facts.holds(r.when)]
-    module_of = {s.id: m.id for m in ruleset.modules for s in m.steps}
-    rule_module = {r.id: m.id for m in ruleset.modules for r in m.rules}
+    module_of = ruleset.module_of_step
+    rule_module = ruleset.module_of_rule
 
     by_code: dict[str, list[Firing]] = {}
     derived: dict[str, str] = {}
@@ -190,7 +199,7 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
             rule_id=rule.id,
             rule_title=rule.title.get(lang),
             module_id=rule_module[rule.id],
-            steps=[s for s in path if s in reads(ruleset, rule.when)],
+            steps=[s for s in path if s in _rule_reads(ruleset, rule)],
             next_step=rule.next_step.get(lang) if rule.next_step else None,
             citations=rule_cites,
         )
@@ -233,7 +242,7 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
             open_questions.append(
                 OpenQuestion(
                     step_id=next(
-                        (s for s in reversed(path) if s in reads(ruleset, rule.when)), path[0]
+                        (s for s in reversed(path) if s in _rule_reads(ruleset, rule)), path[0]
                     ),
                     question=rule.title.get(lang),
                     blocks="jurisdiction"

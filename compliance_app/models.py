@@ -421,6 +421,21 @@ class Ruleset(Strict):
         """All rules, in module order."""
         return [r for m in self.modules for r in m.rules]
 
+    @functools.cached_property
+    def module_of_step(self) -> dict[str, str]:
+        """Each step id -> the id of its module."""
+        return {s.id: m.id for m in self.modules for s in m.steps}
+
+    @functools.cached_property
+    def module_of_rule(self) -> dict[str, str]:
+        """Each rule id -> the id of its module."""
+        return {r.id: m.id for m in self.modules for r in m.rules}
+
+    @functools.cached_property
+    def reads_memo(self) -> dict[str, frozenset[str]]:
+        """Rule id -> the step ids its condition reads; filled by the engine as rules fire."""
+        return {}
+
     def group(self, group_id: str) -> CountryGroup:
         for g in self.countries.groups:
             if g.id == group_id:
