@@ -268,42 +268,54 @@ def _check_graph(start: str, steps, named, errors: list[RuleError]) -> None:
         succ[sid] = [t for t in dict.fromkeys(targets) if t in steps]
     state: dict[str, int] = {}
     order: list[str] = []
-
-    def visit(node: str, trail: list[str]) -> None:
-        state[node] = 1
-        for nxt in succ[node]:
+    # depth-first search without recursion (a long chain of steps must not hit Python's
+    # recursion limit); ``trail`` is the current path from the start, ``stack`` the pending
+    # successors of each step on it
+    state[start] = 1
+    trail: list[str] = [start]
+    stack = [iter(succ[start])]
+    while stack:
+        node = trail[-1]
+        for nxt in stack[-1]:
             if state.get(nxt) == 1:
                 step, src, i = steps[node]
-                cycle = " -> ".join(trail[trail.index(nxt) :] + [node, nxt])
+                cycle = " -> ".join(trail[trail.index(nxt) :] + [nxt])
                 errors.append(src.error(("steps", i, "next"), f"cycle: {cycle}"))
             elif nxt not in state:
-                visit(nxt, trail + [node])
-        state[node] = 2
-        order.append(node)
-
-    visit(start, [])
+                state[nxt] = 1
+                trail.append(nxt)
+                stack.append(iter(succ[nxt]))
+                break
+        else:
+            state[node] = 2
+            order.append(node)
+            trail.pop()
+            stack.pop()
     for sid, (_step, src, i) in steps.items():
         if sid not in state:
             errors.append(
                 src.error(("steps", i, "id"), f"step '{sid}' cannot be reached from the start")
             )
-    # ancestors: steps that can precede each step on some path
-    ancestors: dict[str, set[str]] = {sid: set() for sid in steps}
+    # ancestors: steps that can precede each step on some path, as bit sets (bit n: the n-th
+    # step), so that the union along every edge costs a few machine words per 64 steps
+    bit = {sid: 1 << n for n, sid in enumerate(steps)}
+    ancestors: dict[str, int] = dict.fromkeys(steps, 0)
     for node in reversed(order):  # topological order (start first) when acyclic
+        mask = ancestors[node] | bit[node]
         for nxt in succ[node]:
-            ancestors[nxt] |= ancestors[node] | {node}
+            ancestors[nxt] |= mask
     for sid in state:
         step, src, i = steps[sid]
         checks = [
-            (("steps", i, "next", b, "if"), br.if_, ancestors[sid] | {sid})
+            (("steps", i, "next", b, "if"), br.if_, ancestors[sid] | bit[sid])
             for b, br in enumerate(step.next)
             if br.if_
         ]
         if step.ask_if is not None:
             checks.append((("steps", i, "ask_if"), step.ask_if, ancestors[sid]))
         for where, cond, allowed in checks:
-            for ref in sorted(cond.step_refs(named) - allowed):
-                if ref in steps:
+            for ref in sorted(cond.step_refs(named)):
+                if ref in bit and not allowed & bit[ref]:
                     errors.append(
                         src.error(where, f"reads step '{ref}', which never comes before '{sid}'")
                     )
