@@ -194,6 +194,33 @@ def _meta_text(s: str) -> str:
     )
 
 
+class _Paragraph(Paragraph):
+    """A ``Paragraph`` that breaks its lines once per width.
+
+    ``KeepTogether`` and the groups that ``keepWithNext`` styles make measure their content
+    (``wrap``), then the frame wraps each paragraph again at the same width: over a third of
+    all line breaking in a long report was this repeat. ``wrap`` only depends on the width
+    (the style and text are fixed), so the second call returns the first one's result; a
+    ``split`` (which may drop the broken lines) forgets it.
+    """
+
+    _wrap_memo: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        memo = self._wrap_memo
+        if memo is not None and memo[0] == availWidth and hasattr(self, "blPara"):
+            self.width, self.height = memo[1]
+            return memo[1]
+        size = super().wrap(availWidth, availHeight)
+        normal = hasattr(self, "blPara") and size == (availWidth, self.height)
+        self._wrap_memo = (availWidth, size) if normal else None
+        return size
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        self._wrap_memo = None
+        return super().split(availWidth, availHeight)
+
+
 class _Builder:
     """Builds the story (list of flowables) of one report."""
 
@@ -224,7 +251,7 @@ class _Builder:
 
     # small helpers -------------------------------------------------------------------------
     def p(self, markup: str, style: str = "body", **kw: object) -> Paragraph:
-        return Paragraph(markup, self.st[style], **kw)
+        return _Paragraph(markup, self.st[style], **kw)
 
     def t(self, text: object) -> str:
         """Escaped markup for any text that is not a literal of this module."""
