@@ -80,6 +80,13 @@ def drawable() -> frozenset[int]:
     return frozenset(regular.face.charToGlyph) & frozenset(bold.face.charToGlyph)
 
 
+@cache
+def _plain_chars() -> frozenset[str]:
+    """Characters :meth:`TextSanitizer.plain` keeps as they are: drawable, not control, and
+    the line break."""
+    return frozenset(ch for ch in map(chr, drawable()) if unicodedata.category(ch) != "Cc") | {"\n"}
+
+
 @dataclass
 class TextSanitizer:
     """Turns arbitrary strings into safe ``Paragraph`` markup or canvas text.
@@ -98,6 +105,8 @@ class TextSanitizer:
         """
         s = "" if text is None else str(text)
         s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+        if _plain_chars().issuperset(s):  # the usual case: nothing to replace
+            return s
         ok = drawable()
         out: list[str] = []
         for ch in s:
