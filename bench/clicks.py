@@ -17,7 +17,7 @@ import os
 import sys
 import time
 
-from bench.common import APP, EMPTY_APP, PAYLOAD, emit, median
+from bench.common import APP, EMPTY_APP, PAYLOAD, emit, median, private_drafts
 
 
 def _patch_apptest() -> dict[str, float]:
@@ -66,6 +66,7 @@ def set_widget(at, ruleset, step_id: str, value) -> None:
 
 def run(walks: int = 6) -> dict:
     os.environ.pop("COMPLIANCE_RULES_DIR", None)
+    private_drafts()
     last = _patch_apptest()
     from streamlit.testing.v1 import AppTest
 
@@ -83,7 +84,6 @@ def run(walks: int = 6) -> dict:
         at = AppTest.from_file(str(APP), default_timeout=60)
         at.run()
         at.text_input(key="company_name").input("Bench S.A.")
-        at.selectbox(key="company_country").set_value("LU")
         at.button(key="start").click().run()
         while (step_id := ui.page_step(at.session_state["page"])) is not None:
             set_widget(at, ruleset, step_id, answers[step_id])

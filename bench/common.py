@@ -9,6 +9,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -47,11 +48,20 @@ def emit(data: dict) -> None:
 
 
 def app_env() -> dict[str, str]:
-    """Environment for the app: the real rule base (COMPLIANCE_RULES_DIR unset)."""
+    """Environment for the app: the real rule base (COMPLIANCE_RULES_DIR unset) and a draft
+    database of its own (SQLite in a new temporary folder, as on a fresh install)."""
     env = dict(os.environ)
     env.pop("COMPLIANCE_RULES_DIR", None)
+    env.pop("COMPLIANCE_DB_URL", None)
+    env["COMPLIANCE_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-drafts-")
     env["PYTHONPATH"] = str(ROOT)
     return env
+
+
+def private_drafts() -> None:
+    """In-process app runs save drafts to a new temporary SQLite database, never the user's."""
+    os.environ.pop("COMPLIANCE_DB_URL", None)
+    os.environ["COMPLIANCE_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-drafts-")
 
 
 def free_port() -> int:
@@ -196,13 +206,13 @@ def answer_states(tree, ruleset, step_id: str, value, country_names: dict[str, s
     return WidgetStates(widgets=out)
 
 
-def start_states(tree, name: str = "Bench S.A.", country_label: str = "Luxembourg"):
+def start_states(tree, name: str = "Bench S.A."):
+    """Start page: the company name (the only required field), then "Start"."""
     from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 
     def wid(kind: str, key: str) -> str:
         return next(e.id for e in tree.get(kind) if e.key == key)
 
     a = WidgetState(id=wid("text_input", "company_name"), string_value=name)
-    b = WidgetState(id=wid("selectbox", "company_country"), string_value=country_label)
     c = WidgetState(id=wid("button", "start"), trigger_value=True)
-    return WidgetStates(widgets=[a, b, c])
+    return WidgetStates(widgets=[a, c])

@@ -1,8 +1,9 @@
 # ruff: noqa: E501 (the table rows are long f-strings)
 """Run every benchmark section and write the results table into docs/benchmarks.md.
 
-    .venv/bin/python -m bench            # everything (about 6 to 8 minutes)
-    .venv/bin/python -m bench --quick    # fewer repetitions, no x100 (about 2 minutes)
+    .venv/bin/python -m bench            # everything but x100 (about 6 minutes)
+    .venv/bin/python -m bench --x100     # also the x100 report and rule base (about 1.5 min more)
+    .venv/bin/python -m bench --quick    # fewer repetitions, 1 and 10 sessions (about 3 minutes)
 
 Each section runs in its own process (python -m bench.<section>) so that memory and caches
 of one do not bleed into another. The generated part of docs/benchmarks.md lies between the
@@ -50,7 +51,26 @@ def ms(s: float) -> str:
     return f"{s * 1000:.1f} ms"
 
 
-def table(r: dict, command: str, took: float) -> str:
+def commit() -> str:
+    """The commit measured, with "+ local changes" when the work tree differs from it."""
+
+    def git(*args: str) -> str:
+        proc = subprocess.run(  # noqa: S603
+            ["git", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,  # noqa: S607
+        )
+        return proc.stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "compliance_app",
+                "streamlit_app.py", "rules", "bench")  # fmt: skip
+    return head + (" + local changes" if dirty else "")
+
+
+def table(r: dict, command: str, took: float, measured: str = "") -> str:
     c, st, rb, rep, us = r["clicks"], r["startup"], r["rulebase"], r["report"], r["users"]
     shipped = rb["results"][0]
     examples = [x for x in rep["results"] if not x["name"].startswith("synthetic")]
@@ -61,10 +81,14 @@ def table(r: dict, command: str, took: float) -> str:
         if 1 in by_k
         else None
     )
+    rb_k = {x["k"]: x["median_s"] for x in rb["results"]}
+    rb_linear = all(rb_k[k] / rb_k[1] <= k * 1.2 for k in rb_k if k > 1) if 1 in rb_k else None
+    rb_growth = ", ".join(f"x{k}: {rb_k[k] / rb_k[1]:.1f}x the time" for k in sorted(rb_k) if k > 1)
     u50 = next((u for u in us["results"] if u["sessions"] == 50), us["results"][-1])
     worst_mb = max(u["mb_per_session"] for u in us["results"])
     out = [
         f"Run on {dt.date.today().isoformat()} with `{command}` ({took / 60:.1f} min), "
+        f"commit {measured or commit()}, "
         f"Python {platform.python_version()}, {os.cpu_count()} cores, shared machine. "
         "Medians over repeated runs; ratios from the same run.",
         "",
@@ -90,6 +114,7 @@ def table(r: dict, command: str, took: float) -> str:
         out.append(f"| report growth with size | {growth} | linear | {ok(linear)} |")
     out += [
         f"| rule base load + validate (shipped) | {shipped['median_s']:.3f} s | 0.3 s | {ok(shipped['median_s'] < 0.3)} |",
+        f"| rule base growth with size | {rb_growth} | linear | {ok(rb_linear)} |",
         f"| rule base loaded once per process | app calls `cached_ruleset`: {rb['app_calls_cached_ruleset']}; "
         f"loads in 5 reruns: {rb['loads_in_5_runs']} | 1 | {ok(rb['loads_in_5_runs'] == 1)} |",
         f"| {u50['sessions']} sessions, p95 click | {ms(u50['p95_s'])} | 300 ms | {ok(u50['p95_s'] < 0.3)} |",
@@ -105,30 +130,32 @@ def table(r: dict, command: str, took: float) -> str:
         "",
         "### Report (PDF)",
         "",
-        "| assessment | findings | trail | pages | PDF | time | peak memory |",
-        "|---|---|---|---|---|---|---|",
+        "| assessment | findings | trail | pages | PDF | time | per page | peak memory |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for x in rep["results"]:
+        how = "" if x.get("peak_how", "tracemalloc") == "tracemalloc" else f" ({x['peak_how']})"
         out.append(
             f"| {x['name']} | {x['findings']} | {x['trail']} | {x['pages']} | {x['pdf_kb']:.0f} kB | "
-            f"{x['median_s']:.3f} s | {x['peak_mb']:.1f} MB |"
+            f"{x['median_s']:.3f} s | {x['median_s'] / x['pages'] * 1000:.1f} ms | {x['peak_mb']:.1f} MB{how} |"
         )
     out += [
         "",
         "### Rule base (load + full validation)",
         "",
-        "| rule base | YAML | steps | rules | findings | citations | time | with libyaml (proposed fix) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| rule base | YAML | steps | rules | findings | citations | time | x the shipped | pure-Python YAML parser (before f31425c) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for x in rb["results"]:
+        pure = "-" if x.get("pure_yaml_median_s") is None else f"{x['pure_yaml_median_s']:.3f} s"
         out.append(
             f"| x{x['k']} | {x['yaml_mb']:.2f} MB | {x['steps']} | {x['rules']} | {x['findings']} | "
-            f"{x['citations']} | {x['median_s']:.3f} s | {x['libyaml_median_s']:.3f} s |"
+            f"{x['citations']} | {x['median_s']:.3f} s | {x['median_s'] / shipped['median_s']:.1f}x | {pure} |"
         )
     out += [
         "",
-        f"libyaml gives identical data, locations and errors on every YAML file of the repository: "
-        f"{rb['libyaml_same_result']}.",
+        f"libyaml and the pure-Python parser give identical data, locations and errors on every "
+        f"YAML file of the repository: {rb['libyaml_same_result']}.",
         "",
         "### Start",
         "",
@@ -153,10 +180,14 @@ def table(r: dict, command: str, took: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     quick = "--quick" in argv
-    command = ".venv/bin/python -m bench" + (" --quick" if quick else "")
+    x100 = "--x100" in argv
+    command = " ".join(
+        [".venv/bin/python -m bench", *(a for a in argv if a in ("--quick", "--x100"))]
+    )
+    measured = commit()
     t0 = time.perf_counter()
     print("Running benchmarks (results go to docs/benchmarks.md) ...", flush=True)
-    ks = ["1", "10"] if quick else ["1", "10", "100"]
+    ks = ["1", "10", "100"] if x100 else ["1", "10"]
     r = {
         "clicks": section("clicks", "2" if quick else "6"),
         "report": section("report_bench", *ks),
@@ -165,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         "users": section("users", *(["1", "10"] if quick else ["1", "10", "50"])),
     }
     took = time.perf_counter() - t0
-    text = table(r, command, took)
+    text = table(r, command, took, measured)
     doc = DOC.read_text("utf-8") if DOC.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
     if BEGIN not in doc:
         doc += f"\n{BEGIN}\n{END}\n"

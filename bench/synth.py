@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 from pathlib import Path
@@ -30,10 +31,34 @@ def _rename(obj, names: dict[str, str]):
     return obj
 
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SafeDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """Copies share values (dates, lists): write them out, no anchors (the loader refuses)."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+def _load(path: Path):
+    """``yaml.safe_load`` with libyaml when PyYAML has it."""
+    loader = _SafeLoader(path.read_text("utf-8"))
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def _dump(path: Path, data) -> None:
     path.write_text(
-        yaml.safe_dump(
-            data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=None
+        yaml.dump(
+            data,
+            Dumper=_SafeDumper,
+            allow_unicode=True,
+            sort_keys=False,
+            width=100,
+            default_flow_style=None,
         ),
         "utf-8",
     )
@@ -52,13 +77,11 @@ def rule_base(k: int, dest: Path) -> Path:
     shutil.copytree(RULES, dest)
     if k == 1:
         return dest
-    meta = yaml.safe_load((RULES / "ruleset.yaml").read_text("utf-8"))
-    cites = yaml.safe_load((RULES / "citations.yaml").read_text("utf-8"))
-    finds = yaml.safe_load((RULES / "findings.yaml").read_text("utf-8"))
-    modules = {
-        m: yaml.safe_load((RULES / "modules" / f"{m}.yaml").read_text("utf-8"))
-        for m in meta["modules"]
-    }
+    meta = _load(RULES / "ruleset.yaml")
+    cites = _load(RULES / "citations.yaml")
+    finds = _load(RULES / "findings.yaml")
+    modules = {m: _load(RULES / "modules" / f"{m}.yaml") for m in meta["modules"]}
+    orig_cites, orig_finds = copy.deepcopy(cites["citations"]), copy.deepcopy(finds["findings"])
     step_ids = [s["id"] for m in modules.values() for s in m.get("steps", [])]
     cite_ids = [c["id"] for c in cites["citations"]]
     codes = [f["code"] for f in finds["findings"]]
@@ -68,14 +91,8 @@ def rule_base(k: int, dest: Path) -> Path:
         names |= {i: f"{i}-c{c}" for i in cite_ids}
         names |= {code: f"{code}_C{c}" for code in codes}
         names["__rule__"] = str(c)
-        cites["citations"] += [
-            _rename(x, names)
-            for x in yaml.safe_load((RULES / "citations.yaml").read_text("utf-8"))["citations"]
-        ]
-        finds["findings"] += [
-            _rename(x, names)
-            for x in yaml.safe_load((RULES / "findings.yaml").read_text("utf-8"))["findings"]
-        ]
+        cites["citations"] += [_rename(x, names) for x in orig_cites]
+        finds["findings"] += [_rename(x, names) for x in orig_finds]
         for m, data in modules.items():
             new = _rename(data, names)
             new["id"] = f"{m}_c{c}"

@@ -21,7 +21,6 @@ import psutil
 from bench.common import PAYLOAD, Session, answer_states, emit, median, pct, server, start_states
 from compliance_app.answers import parse
 from compliance_app.loader import cached_ruleset
-from compliance_app.values import country_choices
 
 THINK = (1.0, 3.0)
 
@@ -68,10 +67,21 @@ def walk(
         s.close()
 
 
+def _country_labels() -> dict[str, str]:
+    """Code -> the label the country picker shows (what a browser sends back)."""
+    try:
+        from compliance_app.ui_forms import country_labels
+    except ImportError:  # an app version before the picker showed codes
+        from compliance_app.values import country_choices
+
+        return dict(country_choices())
+    return country_labels()
+
+
 def run(n: int, think: tuple[float, float] = THINK) -> dict:
     ruleset = cached_ruleset()
     answers = parse(PAYLOAD.read_bytes()).answers
-    names = dict(country_choices())
+    names = _country_labels()
     with server() as (proc, port, _):
         ps = psutil.Process(proc.pid)
         warm: list[float] = []
