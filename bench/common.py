@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,8 +83,11 @@ def streamlit_cmd(app: Path, port: int) -> list[str]:
 
 
 @contextlib.contextmanager
-def server(app: Path = APP, timeout: float = 60.0) -> Iterator[tuple[subprocess.Popen, int, float]]:
-    """Start ``streamlit run app`` on a free loopback port.
+def server(
+    app: Path = APP, timeout: float = 60.0, extra: Sequence[str] = ()
+) -> Iterator[tuple[subprocess.Popen, int, float]]:
+    """Start ``streamlit run app`` on a free loopback port (``extra``: more options, e.g.
+    ``--runner.postScriptGC false``).
 
     Yields (process, port, seconds until the health endpoint answers).
     """
@@ -93,7 +96,7 @@ def server(app: Path = APP, timeout: float = 60.0) -> Iterator[tuple[subprocess.
     port = free_port()
     t0 = time.perf_counter()
     proc = subprocess.Popen(  # noqa: S603
-        streamlit_cmd(app, port),
+        [*streamlit_cmd(app, port), *extra],
         cwd=ROOT,
         env=app_env(),
         stdout=subprocess.DEVNULL,

@@ -6,7 +6,7 @@ time of 1 to 3 s between clicks (real users take longer). Click time: from sendi
 rerun request to the server's "script finished" message. Memory per session: (server RSS
 with all N sessions open, after their walk - RSS of the warmed-up server with none) / N.
 
-Usage: python -m bench.users [N ...]
+Usage: python -m bench.users [N ...] [--runner.postScriptGC false ...]
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import random
 import sys
 import threading
 import time
+from collections.abc import Sequence
 
 import psutil
 
@@ -78,11 +79,11 @@ def _country_labels() -> dict[str, str]:
     return country_labels()
 
 
-def run(n: int, think: tuple[float, float] = THINK) -> dict:
+def run(n: int, think: tuple[float, float] = THINK, extra: Sequence[str] = ()) -> dict:
     ruleset = cached_ruleset()
     answers = parse(PAYLOAD.read_bytes()).answers
     names = _country_labels()
-    with server() as (proc, port, _):
+    with server(extra=extra) as (proc, port, _):
         ps = psutil.Process(proc.pid)
         warm: list[float] = []
         errs: list[str] = []
@@ -137,12 +138,16 @@ def run(n: int, think: tuple[float, float] = THINK) -> dict:
         "mb_per_session": (rss - base) / n / 1e6,
         "server_cpu_s": cpu.user + cpu.system,
         "think_s": list(think),
+        "server_options": list(extra),
     }
 
 
 def main(argv: list[str]) -> None:
-    ns = [int(a) for a in argv] or [1, 10, 50]
-    emit({"section": "users", "results": [run(n) for n in ns]})
+    """``python -m bench.users [N ...] [--option value ...]``: everything from the first
+    argument starting with ``--`` goes to ``streamlit run`` (``--runner.postScriptGC false``)."""
+    cut = next((i for i, a in enumerate(argv) if a.startswith("--")), len(argv))
+    ns, extra = [int(a) for a in argv[:cut]], argv[cut:]
+    emit({"section": "users", "results": [run(n, extra=extra) for n in ns or [1, 10, 50]]})
 
 
 if __name__ == "__main__":
