@@ -44,8 +44,20 @@ def sign_off_text(review: Review) -> str:
 
 
 def cover_field(b: Any, review: Review) -> Flowable:
-    """The first-page line about the review (``b`` is the report's builder)."""
-    return b.field("Adviser review", sign_off_text(review))
+    """The first-page line about the review (``b`` is the report's builder).
+
+    When the review no longer fits the assessment (answers or rule base changed since, findings
+    not reviewed), the line says so at once: a sign-off must never appear to cover a result the
+    adviser did not see.
+    """
+    text = sign_off_text(review)
+    warnings = review_mod.check(review, b.answers, b.ev)
+    if warnings:
+        text += (
+            " Caution: the review may not cover this result as printed "
+            f"({len(warnings)} point(s); see the Adviser review section)."
+        )
+    return b.field("Adviser review", text)
 
 
 def section(b: Any, review: Review) -> list[Flowable]:

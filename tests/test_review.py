@@ -198,3 +198,16 @@ def test_review_with_a_lone_surrogate_is_refused_like_an_answers_file():
     payload = b'{"format": "itar-ear-review", "reviewer_name": "\\ud800"}'
     with _pytest.raises(review_mod.ReviewError, match="cannot be read"):
         review_mod.parse(payload)
+
+
+def test_first_page_warns_when_the_answers_changed_after_sign_off(case, signed: Review) -> None:
+    """A sign-off must never appear on page 1 to cover a result the adviser did not see."""
+    ruleset, af, ev = case
+    changed = af.model_copy(update={"company": af.company.model_copy(update={"name": "Other"})})
+    first = squash(
+        pypdf.PdfReader(io.BytesIO(build_pdf(ruleset.meta, changed, ev, review=signed)))
+        .pages[0]
+        .extract_text()
+    )
+    assert "Reviewed and signed off by Dr. Anne Adviser" in first
+    assert "Caution: the review may not cover this result as printed" in first
