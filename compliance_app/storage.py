@@ -1,9 +1,11 @@
 """Server-side drafts: every answer saved as the user goes, under an unguessable draft id.
 
 A draft is one :class:`~compliance_app.answers.AnswersFile` (company details and answers, as
-JSON text) plus the wizard page the user is on, a version number and timestamps. The draft id
-travels in the page URL (query parameter ``draft``); the database keeps only its SHA-256, so a
-copy of the database or its logs cannot be turned back into working links.
+JSON text) plus the wizard page the user is on, the adviser review the company opened with a
+reviewed PDF (YAML text of :func:`compliance_app.review.dump`, or none), a version number and
+timestamps. The draft id travels in the page URL (query parameter ``draft``); the database
+keeps only its SHA-256, so a copy of the database or its logs cannot be turned back into
+working links.
 
 Storage: SQLite by default (``<data dir>/drafts.sqlite3``, created on first use), or any
 SQLAlchemy URL (``COMPLIANCE_DB_URL``), PostgreSQL in particular, so several app processes can
@@ -40,6 +42,7 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.engine import URL
 
+from compliance_app import review as review_mod
 from compliance_app.answers import AnswersFile
 from compliance_app.storage_db import (
     DB_FILENAME,
@@ -117,6 +120,14 @@ class Draft:
     updated_at: datetime
     expires_at: datetime
     """When it will be purged unless saved again (``updated_at`` + retention), UTC."""
+    review_text: str | None = field(default=None, repr=False)
+    """The adviser review the company opened (YAML of :func:`compliance_app.review.dump`), or
+    None. A stored review that cannot be read is dropped (with a warning) when loading."""
+
+    @property
+    def review(self) -> review_mod.Review | None:
+        """The review as a :class:`~compliance_app.review.Review`, or None (none, or unreadable)."""
+        return _parse_review(self.review_text, self.id)
 
     @property
     def answers_file(self) -> AnswersFile:
@@ -184,6 +195,35 @@ def _to_json(data: AnswersFile | Mapping[str, Any]) -> str:
             f"{MAX_DATA_CHARS:,}). Shorten the longest free-text answers."
         )
     return text
+
+
+def _check_review(review: object) -> str | None:
+    """The review text to store: YAML text of ``review.dump(r)``, or None (no review)."""
+    if review is None:
+        return None
+    if not isinstance(review, str):
+        raise TypeError("review must be the text of review.dump(...) or None")
+    if len(review) > MAX_DATA_CHARS:
+        raise StorageError(
+            f"The adviser review is too large to save ({len(review):,} characters; at most "
+            f"{MAX_DATA_CHARS:,})."
+        )
+    return review
+
+
+def _parse_review(text: str | None, draft_id: str) -> review_mod.Review | None:
+    """The stored review, or None if there is none or it cannot be read (logged, no content)."""
+    if text is None:
+        return None
+    try:
+        return review_mod.parse(text.encode("utf-8", "surrogatepass"))
+    except (review_mod.ReviewError, UnicodeError) as exc:
+        log.warning(
+            "draft %s: stored review cannot be read (%s); dropped",
+            log_tag(draft_id),
+            type(exc).__name__,
+        )
+        return None
 
 
 def _utc_naive(moment: datetime) -> datetime:
@@ -289,10 +329,19 @@ class DraftStore:
 
     # -- API
 
-    def create(self, data: AnswersFile | Mapping[str, Any], page: str = "start") -> tuple[str, int]:
-        """Store a new draft. Returns ``(draft_id, version)``; the version is 1."""
+    def create(
+        self,
+        data: AnswersFile | Mapping[str, Any],
+        page: str = "start",
+        review: str | None = None,
+    ) -> tuple[str, int]:
+        """Store a new draft. Returns ``(draft_id, version)``; the version is 1.
+
+        ``review``: the adviser review the company opened (text of ``review.dump(r)``), or None.
+        """
         text = _to_json(data)
         page = _check_page(page)
+        review_text = _check_review(review)
         now = self._now()
         draft_id = new_draft_id()
         try:
@@ -302,6 +351,7 @@ class DraftStore:
                         key=_key(draft_id),
                         data=text,
                         page=page,
+                        review=review_text,
                         version=1,
                         created_at=now,
                         updated_at=now,
@@ -335,6 +385,9 @@ class DraftStore:
             data = json.loads(row.data)
         except ValueError as exc:
             raise StorageError("The saved assessment is damaged and cannot be read.") from exc
+        review_text = row.review
+        if _parse_review(review_text, draft_id) is None:
+            review_text = None  # none, or damaged: the answers are still resumed
         return Draft(
             id=draft_id,
             data=data,
@@ -343,6 +396,7 @@ class DraftStore:
             created_at=_aware(row.created_at),
             updated_at=_aware(row.updated_at),
             expires_at=_aware(row.updated_at + self.retention),
+            review_text=review_text,
         )
 
     def save(
@@ -351,8 +405,11 @@ class DraftStore:
         data: AnswersFile | Mapping[str, Any],
         page: str,
         expected_version: int,
+        review: str | None = None,
     ) -> int:
-        """Replace the draft's data and page if it is still at ``expected_version``.
+        """Replace the draft's data, page and review if it is still at ``expected_version``.
+
+        ``review`` replaces the stored review (text of ``review.dump(r)``); None clears it.
 
         Returns the new version. Raises StaleDraftError if it was saved since (another tab),
         DraftNotFound if it was deleted or has expired, InvalidDraftId for a malformed id.
@@ -362,6 +419,7 @@ class DraftStore:
             raise TypeError("expected_version must be an int")
         text = _to_json(data)
         page = _check_page(page)
+        review_text = _check_review(review)
         now = self._now()
         try:
             with self.engine.begin() as conn:
@@ -372,7 +430,13 @@ class DraftStore:
                         drafts.c.version == expected_version,
                         drafts.c.updated_at >= self._cutoff(now),
                     )
-                    .values(data=text, page=page, version=drafts.c.version + 1, updated_at=now)
+                    .values(
+                        data=text,
+                        page=page,
+                        review=review_text,
+                        version=drafts.c.version + 1,
+                        updated_at=now,
+                    )
                 )
                 if result.rowcount == 1:
                     new_version = expected_version + 1

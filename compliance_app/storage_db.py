@@ -33,6 +33,9 @@ drafts = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False, comment="UTC"),
     sa.Column("updated_at", sa.DateTime, nullable=False, index=True, comment="UTC"),
+    sa.Column(
+        "review", sa.Text, nullable=True, comment="adviser review as YAML (review.dump), or NULL"
+    ),
 )
 """The one table. Change it only together with a new migration (see ``docs/storage.md``)."""
 

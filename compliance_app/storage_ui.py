@@ -1,9 +1,11 @@
 """The wizard's side of the draft store, without Streamlit (pitfall S6).
 
-``streamlit_app.py`` keeps ``answers``, ``company`` and ``page`` in session state (see
-:mod:`compliance_app.ui_state`). The functions here take that state and the URL query
-parameters as plain mutable mappings (``st.session_state``, ``st.query_params``; dicts in the
-tests) and a :class:`~compliance_app.storage.DraftStore` (None when it cannot be opened):
+``streamlit_app.py`` keeps ``answers``, ``company``, ``page`` and the company-side adviser
+``review`` (from a reviewed PDF) in session state (see :mod:`compliance_app.ui_state`); all
+four are saved with the draft and restored from it. The functions here take that state and the
+URL query parameters as plain mutable mappings (``st.session_state``, ``st.query_params``;
+dicts in the tests) and a :class:`~compliance_app.storage.DraftStore` (None when it cannot be
+opened):
 
 - :func:`open_draft` once per browser session: resume the draft named by ``?draft=``;
 - :func:`persist` after every navigation: create the draft on first use, then save it, with
@@ -21,6 +23,7 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from compliance_app import review as review_mod
 from compliance_app.answers import AnswersError, AnswersFile
 from compliance_app.models import Ruleset
 from compliance_app.storage import (
@@ -65,6 +68,8 @@ class Resumed:
     page: str
     version: int
     warnings: list[str] = field(default_factory=list)
+    review: review_mod.Review | None = None
+    """The adviser review the company had opened (from a reviewed PDF), or None."""
 
 
 def resume_draft(ruleset: Ruleset, draft: Draft) -> Resumed:
@@ -97,6 +102,7 @@ def resume_draft(ruleset: Ruleset, draft: Draft) -> Resumed:
         page=resolve_page(ruleset, answers, draft.page),
         version=draft.version,
         warnings=warnings,
+        review=draft.review,
     )
 
 
@@ -107,13 +113,19 @@ def draft_data(
     return answers_file(ruleset, answers, company)
 
 
+def review_text(review: review_mod.Review | None) -> str | None:
+    """What is saved of the company-side review: its YAML text, or None."""
+    return None if review is None else review_mod.dump(review).decode("utf-8")
+
+
 # --- session flow -----------------------------------------------------------------------------
 
 
 def adopt(state: State, ruleset: Ruleset, draft: Draft) -> None:
-    """Replace the session's answers, company, page and version with a stored draft."""
+    """Replace the session's answers, company, page, review and version with a stored draft."""
     r = resume_draft(ruleset, draft)
     state["answers"], state["company"], state["page"] = r.answers, r.company, r.page
+    state["review"] = r.review
     state["draft_id"], state["draft_version"] = draft.id, r.version
     state["drawn_page"] = None  # the widgets are refilled from the answers
     if r.warnings:
@@ -146,7 +158,7 @@ def open_draft(
 
 
 def persist(state: State, store: DraftStore | None, ruleset: Ruleset) -> None:
-    """Save the answers, company and page. Creates the draft on first use.
+    """Save the answers, company, page and review. Creates the draft on first use.
 
     Another tab saved first: its newer answers are taken over and the user is told that the
     last change was not saved. The draft was deleted (maybe in another tab) or expired: saving
@@ -155,13 +167,16 @@ def persist(state: State, store: DraftStore | None, ruleset: Ruleset) -> None:
     if store is None or state.get("draft_off"):
         return
     data = draft_data(ruleset, state["answers"], state["company"])
+    review = review_text(state.get("review"))
     draft_id = state.get("draft_id")
     try:
         if draft_id is None:
-            state["draft_id"], state["draft_version"] = store.create(data, state["page"])
+            state["draft_id"], state["draft_version"] = store.create(
+                data, state["page"], review=review
+            )
         else:
             state["draft_version"] = store.save(
-                draft_id, data, state["page"], state["draft_version"]
+                draft_id, data, state["page"], state["draft_version"], review=review
             )
         state["storage_problem"] = None
     except StaleDraftError as exc:

@@ -3,8 +3,8 @@
 State (``st.session_state``): ``answers`` (step id -> value), ``company``, ``page`` ("start" |
 "step:<id>" | "review" | "results" | "adviser"), the draft keys of
 :data:`compliance_app.storage_ui.STATE_DEFAULTS`, the company-side ``review`` (from a reviewed
-PDF) and ``upgrade`` (rule-base changes since an uploaded file). No widget owns the answers
-(pitfall S1).
+PDF; saved with the draft and restored from it) and ``upgrade`` (rule-base changes since an
+uploaded file). No widget owns the answers (pitfall S1).
 """
 
 from __future__ import annotations

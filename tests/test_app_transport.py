@@ -222,3 +222,41 @@ def test_adviser_changes_after_sign_off_need_a_new_sign_off(rs, example):
     assert any("sign off again" in w.value for w in at.warning)
     at.button(key="adviser_exit").click().run()
     assert at.session_state["page"] == ui.PAGE_START
+
+
+def test_reviewed_pdf_survives_a_reload(rs, example, downloads):
+    """The review the company opened is saved with the draft: a reload, the bookmarked
+    ?draft= link or a second tab shows it again and the report PDF still carries it."""
+    import datetime as dt
+
+    from compliance_app import review as review_mod
+
+    af, ev, _pdf = example
+    disputed, comment = ev.codes()[0], "Staff are all EU nationals."
+    r = review_mod.start_review(af, ev, reviewer_name="Dr. A. Adviser", organisation="LuxAdv")
+    r = review_mod.set_finding(r, disputed, "disputed", comment)
+    r = review_mod.sign_off(r, dt.date(2026, 11, 30))
+    reviewed = build_pdf(rs.meta, af, ev, review=r)
+    co = new_app()
+    upload(co, "upload", "reviewed.pdf", reviewed)
+    assert co.session_state["review"] == r
+    co.button(key="see_results").click().run()
+    assert not co.exception
+    draft_id = co.session_state["draft_id"]
+    assert draft_id is not None
+    downloads.clear()
+
+    again = AppTest.from_file(APP, default_timeout=60)  # reload / bookmark / second tab
+    again.query_params["draft"] = draft_id
+    again.run()
+    assert not again.exception
+    assert again.session_state["page"] == ui.PAGE_RESULTS
+    assert again.session_state["review"] == r
+    assert "Adviser review" in [h.value for h in again.header]
+    assert any("DISPUTED" in w.value and "EU nationals" in w.value for w in again.warning)
+    assert any("signed off by Dr" in s.value.replace("\\", "") for s in again.success)
+    pdf = downloads["export-assessment-report"]
+    text = pdf_text(pdf)
+    assert "Adviser review" in text and "DISPUTED" in text and "Dr. A. Adviser" in text
+    back = read_upload(pdf, "r.pdf")
+    assert back.review is not None and back.review.of(disputed).comment == comment

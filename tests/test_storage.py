@@ -390,6 +390,78 @@ def test_retention_from_the_environment(make_store, monkeypatch):
         make_store(retention_days=0)
 
 
+# --- the adviser review the company opened ---------------------------------------------------
+
+
+def a_review(comment: str = MARKER):
+    from compliance_app import review as review_mod
+
+    return review_mod.Review(
+        reviewer_name="Dr. Ånne Adviser",
+        organisation="Luxinnovation",
+        signed_on=datetime(2026, 11, 30).date(),
+        finding_reviews=[
+            review_mod.FindingReview(code="AUTH_TAA", status="disputed", comment=comment)
+        ],
+        general_comments="Sound overall.",
+    )
+
+
+def _review_text(comment: str = MARKER) -> str:
+    from compliance_app import review as review_mod
+
+    return review_mod.dump(a_review(comment)).decode("utf-8")
+
+
+REVIEW_TEXT = _review_text()
+
+
+def test_review_round_trip_and_null_by_default(make_store, raw):
+    store = make_store()
+    plain_id, _ = store.create(answers_file(m1_country="LU"))
+    plain = store.load(plain_id)
+    assert plain.review_text is None and plain.review is None
+    assert [r["review"] for r in table_rows(raw)] == [None]
+
+    draft_id, v = store.create(answers_file(m1_country="LU"), page="results", review=REVIEW_TEXT)
+    draft = store.load(draft_id)
+    assert draft.review_text == REVIEW_TEXT
+    assert draft.review == a_review()
+    assert draft.review.of("AUTH_TAA").comment == MARKER
+    assert MARKER not in repr(draft)
+
+    other = _review_text("Agreed after all.")
+    v = store.save(draft_id, draft.data, "results", v, review=other)
+    assert store.load(draft_id).review.of("AUTH_TAA").comment == "Agreed after all."
+    store.save(draft_id, draft.data, "results", v)  # no review in the session: cleared
+    assert store.load(draft_id).review is None
+    assert store.load(plain_id).review is None  # the other draft untouched
+
+    with pytest.raises(TypeError):
+        store.create(answers_file(), review=a_review())  # type: ignore[arg-type]
+
+
+def test_a_damaged_stored_review_is_dropped_and_the_answers_still_load(make_store, raw, caplog):
+    store = make_store()
+    draft_id, _ = store.create(answers_file(m1_country="LU"), review=REVIEW_TEXT)
+    with raw.begin() as conn:
+        conn.execute(sa.text("UPDATE drafts SET review = :r"), {"r": f"format: nope\n{MARKER}: ["})
+    caplog.set_level(logging.DEBUG)
+    draft = store.load(draft_id)
+    assert draft.answers_file.answers == {"m1_country": "LU"}
+    assert draft.review_text is None and draft.review is None
+    assert "review" in caplog.text and "dropped" in caplog.text
+    assert MARKER not in caplog.text and draft_id not in caplog.text
+
+
+def test_delete_my_data_deletes_the_review_too(make_store, raw):
+    store = make_store()
+    draft_id, _ = store.create(answers_file(), review=REVIEW_TEXT)
+    assert store.delete(draft_id) is True
+    assert table_rows(raw) == []
+    assert store.load(draft_id) is None
+
+
 # --- restart and migrations -------------------------------------------------------------------
 
 
@@ -416,7 +488,7 @@ def test_migrations_create_the_schema_from_empty_and_are_idempotent(db_url, make
         inspector = sa.inspect(engine)
         assert {"drafts", "alembic_version"} <= set(inspector.get_table_names())
         columns = {c["name"] for c in inspector.get_columns("drafts")}
-        assert columns == {"key", "data", "page", "version", "created_at", "updated_at"}
+        assert columns == {"key", "data", "page", "version", "created_at", "updated_at", "review"}
         assert storage.schema_revision(engine) == storage.head_revision()
         make_store()  # again: nothing to do, nothing broken
         storage.migrate(engine)
@@ -425,6 +497,37 @@ def test_migrations_create_the_schema_from_empty_and_are_idempotent(db_url, make
             assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_upgrade_0001_to_0002_keeps_existing_drafts(db_url, make_store, raw):
+    """A database made by release 0001, with drafts in it, upgrades in place."""
+    engine = storage.make_engine(db_url)
+    try:
+        storage.migrate(engine, "0001")
+        assert storage.schema_revision(engine) == "0001"
+        key = "a" * 64
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO drafts (key, data, page, version, created_at, updated_at) "
+                    "VALUES (:k, :d, 'review', 3, :t, :t)"
+                ),
+                {
+                    "k": key,
+                    "d": answers_file(m1_country=MARKER).model_dump_json(),
+                    "t": datetime.now(UTC).replace(tzinfo=None),
+                },
+            )
+    finally:
+        engine.dispose()
+    store = make_store()  # a new release starts: migrates to head
+    assert storage.schema_revision(store.engine) == storage.head_revision() == "0002"
+    [row] = table_rows(raw)
+    assert (row["key"], row["page"], row["version"], row["review"]) == (key, "review", 3, None)
+    assert MARKER in row["data"]
+    draft_id, v = store.create(answers_file(m1_country="LU"), review=REVIEW_TEXT)
+    assert store.load(draft_id).review_text == REVIEW_TEXT
+    assert len(table_rows(raw)) == 2
 
 
 def test_the_model_matches_the_migrations(db_url, make_store):
@@ -757,3 +860,26 @@ def test_wizard_without_a_store_goes_on_in_memory():
     su.persist(state, None, ruleset)
     assert state["draft_id"] is None and url == {"draft": "A" * 32}
     assert su.delete_data(state, url, None) is True  # nothing saved: only the session is cleared
+
+
+def test_wizard_saves_and_resumes_the_review(make_store, raw):
+    from compliance_app import storage_ui as su
+    from compliance_app.loader import load_ruleset
+
+    ruleset = load_ruleset(MINI)
+    store = make_store()
+    tab1, url1 = session(answers={"q_country": "LU"}, page="results", review=a_review()), {}
+    su.persist(tab1, store, ruleset)  # e.g. after opening a reviewed PDF
+    su.sync_url(tab1, url1)
+    assert [r["review"] for r in table_rows(raw)] == [REVIEW_TEXT]
+
+    tab2, url2 = session(), dict(url1)  # a reload, a bookmark or a second tab
+    su.open_draft(tab2, url2, store, ruleset)
+    assert tab2["review"] == a_review()
+
+    tab1["review"] = None  # a plain answers file opened afterwards
+    su.persist(tab1, store, ruleset)
+    tab2["answers"] = {"q_country": "DE"}
+    su.persist(tab2, store, ruleset)  # stale: the newer draft (without review) is taken over
+    assert "another tab" in tab2["storage_problem"] and tab2["review"] is None
+    assert [r["review"] for r in table_rows(raw)] == [None]
