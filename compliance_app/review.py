@@ -157,7 +157,17 @@ def set_finding(review: Review, code: str, status: str, comment: str = "") -> Re
 
 
 def sign_off(review: Review, on: dt.date) -> Review:
-    """A signed copy of ``review``, with a log entry summarising the statuses."""
+    """A signed copy of ``review``, with a log entry summarising the statuses.
+
+    Raises ReviewError when ``on`` is earlier than a dated entry of the log (for example the
+    assessment itself): a review cannot be signed before what it reviews.
+    """
+    earlier = [e.on for e in review.log if e.on is not None and e.on > on]
+    if earlier:
+        raise ReviewError(
+            f"The sign-off date {on.isoformat()} is before the assessment or an earlier step of "
+            f"the review ({max(earlier).isoformat()}). Choose a later date."
+        )
     agreed = sum(1 for fr in review.finding_reviews if fr.status == "agreed")
     disputed = sum(1 for fr in review.finding_reviews if fr.status == "disputed")
     who = review.reviewer_name.strip() or "the adviser"

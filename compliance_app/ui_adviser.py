@@ -98,8 +98,13 @@ def on_sign_off(ruleset: Ruleset) -> None:
         ss.adviser_error = " ".join(problems)
         ss.adviser_signed = None
         return
+    try:
+        ss.adviser_signed = review_mod.sign_off(r, ss.get("rv_date") or dt.date.today())
+    except review_mod.ReviewError as exc:
+        ss.adviser_error = str(exc)
+        ss.adviser_signed = None
+        return
     ss.adviser_error = None
-    ss.adviser_signed = review_mod.sign_off(r, ss.get("rv_date") or dt.date.today())
 
 
 def show_assessment(ruleset: Ruleset, af, ev) -> None:

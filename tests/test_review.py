@@ -211,3 +211,11 @@ def test_first_page_warns_when_the_answers_changed_after_sign_off(case, signed: 
     )
     assert "Reviewed and signed off by Dr. Anne Adviser" in first
     assert "Caution: the review may not cover this result as printed" in first
+
+
+def test_sign_off_before_the_assessment_is_refused(case) -> None:
+    _, af, ev = case
+    r = review.start_review(af, ev, reviewer_name="A", assessed_on=DAY, today=DAY)
+    with pytest.raises(review.ReviewError, match="before the assessment"):
+        review.sign_off(r, DAY - dt.timedelta(days=1))
+    assert review.sign_off(r, DAY).signed_on == DAY
