@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from compliance_app import ui_state as ui
@@ -41,21 +40,6 @@ def example(rs):
     af = parse(EXAMPLE.read_bytes())
     ev = evaluate(rs, af.answers)
     return af, ev, build_pdf(rs.meta, af, ev)
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """Every file handed to a download button, by file name without the date."""
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, path_or_data, mimetype, kind, filename=None):
-        if filename and isinstance(path_or_data, bytes):
-            files[filename.rsplit("-", 3)[0]] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
-    return files
 
 
 def new_app() -> AppTest:

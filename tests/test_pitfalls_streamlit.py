@@ -7,7 +7,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from compliance_app import ui_state as ui
@@ -28,21 +27,6 @@ def mini_rules(monkeypatch):
 @pytest.fixture(scope="module")
 def rs():
     return load_ruleset(MINI)
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """Every file handed to a download button, by file name (AppTest keeps no media)."""
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, path_or_data, mimetype, kind, filename=None):
-        if filename and isinstance(path_or_data, bytes):
-            files[filename.rsplit("-", 3)[0]] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
-    return files
 
 
 def new_app() -> AppTest:
