@@ -33,7 +33,7 @@ from compliance_app.storage import (
     StaleDraftError,
     StorageError,
 )
-from compliance_app.ui_state import COMPANY_FIELDS, answers_file, resolve_page
+from compliance_app.ui_state import COMPANY_FIELDS, answers_file, check_ruleset, resolve_page
 
 DRAFT_PARAM = "draft"
 """URL query parameter that carries the draft id (nothing else goes into the URL)."""
@@ -83,18 +83,7 @@ def resume_draft(ruleset: Ruleset, draft: Draft) -> Resumed:
         af = draft.answers_file
     except StorageError as exc:  # saved by an incompatible version of the app
         raise AnswersError(str(exc)) from exc
-    meta = ruleset.meta
-    if af.ruleset.id != meta.id:
-        raise AnswersError(
-            f"This saved assessment is for the rule base '{af.ruleset.id}', not '{meta.id}'. "
-            "Start a new assessment."
-        )
-    warnings = []
-    if af.ruleset.version != meta.version:
-        warnings.append(
-            f"This assessment was saved with version {af.ruleset.version} of the rules; this "
-            f"is version {meta.version}. Check every answer on the review page."
-        )
+    warnings = check_ruleset(ruleset, af, "This saved assessment", "Start a new assessment.")
     answers = dict(af.answers)
     return Resumed(
         answers=answers,

@@ -15,6 +15,7 @@ import streamlit as st
 from compliance_app import review as review_mod
 from compliance_app import ui_forms as forms
 from compliance_app import ui_state as ui
+from compliance_app.answers import AnswersError
 from compliance_app.engine import evaluate
 from compliance_app.models import Ruleset
 from compliance_app.review import Review
@@ -39,11 +40,10 @@ def comment_key(code: str) -> str:
 def load(ruleset: Ruleset, up: Upload, ukey: str) -> None:
     """Take an accepted upload as the assessment to review; fill the form from its review."""
     af = up.answers
-    if af.ruleset.id != ruleset.meta.id:
-        message = (
-            f"This assessment is for the rule base '{af.ruleset.id}', not "
-            f"'{ruleset.meta.id}'; it cannot be reviewed here."
-        )
+    try:
+        ui.check_ruleset(ruleset, af, "This assessment", "It cannot be reviewed here.")
+    except AnswersError as exc:
+        message = str(exc)
         ss.upload_status = {**ss.upload_status, ukey: message}
         st.error("File refused: " + ui.md_escape(message))
         return

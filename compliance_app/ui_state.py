@@ -279,6 +279,25 @@ def upload_key(data: bytes, file_id: str = "") -> str:
     return hashlib.sha256(file_id.encode() + b"\0" + data).hexdigest()
 
 
+def check_ruleset(ruleset: Ruleset, af: AnswersFile, what: str, refused: str) -> list[str]:
+    """Refuse an assessment made for another rule base; warn about another version of this one.
+
+    ``what`` names the assessment in the messages ("This answers file"); ``refused`` says what
+    the refusal means for the user. Raises AnswersError; returns the warnings (maybe none).
+    """
+    meta = ruleset.meta
+    if af.ruleset.id != meta.id:
+        raise AnswersError(
+            f"{what} is for the rule base '{af.ruleset.id}', not '{meta.id}'. {refused}"
+        )
+    if af.ruleset.version == meta.version:
+        return []
+    return [
+        f"{what} was made with version {af.ruleset.version} of the rules; this is "
+        f"version {meta.version}. Check every answer on the review page."
+    ]
+
+
 def import_answers(ruleset: Ruleset, data: bytes) -> Imported:
     """Read an uploaded answers file. Raises AnswersError (nothing applied) when refused.
 
@@ -286,18 +305,9 @@ def import_answers(ruleset: Ruleset, data: bytes) -> Imported:
     with a warning. Answers that no longer fit a question are kept but asked again.
     """
     af = parse(data)
-    meta = ruleset.meta
-    if af.ruleset.id != meta.id:
-        raise AnswersError(
-            f"This answers file is for the rule base '{af.ruleset.id}', not '{meta.id}'. "
-            "Your current answers were not changed."
-        )
-    warnings = []
-    if af.ruleset.version != meta.version:
-        warnings.append(
-            f"The file was saved with version {af.ruleset.version} of the rules; this is "
-            f"version {meta.version}. Check every answer on the review page."
-        )
+    warnings = check_ruleset(
+        ruleset, af, "This answers file", "Your current answers were not changed."
+    )
     unknown = [k for k in af.answers if k not in ruleset.steps]
     if unknown:
         warnings.append(
