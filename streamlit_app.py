@@ -1,9 +1,9 @@
 """ITAR/EAR self-assessment: the Streamlit wizard (wiring only).
 
-Run with ``make run``. Pages are drawn by ``compliance_app.ui_pages`` (company) and
-``compliance_app.ui_adviser`` (adviser review mode); session state and navigation are in
-``compliance_app.ui_session``; logic without Streamlit in ``compliance_app.ui_state``,
-``compliance_app.ui_forms`` and ``compliance_app.storage_ui`` (drafts saved as the user goes,
+Run with ``make run``. Pages are drawn by ``compliance_app.ui.pages`` (company) and
+``compliance_app.ui.adviser`` (adviser review mode); session state and navigation are in
+``compliance_app.ui.session``; logic without Streamlit in ``compliance_app.ui.state``,
+``compliance_app.ui.forms`` and ``compliance_app.ui.drafts`` (drafts saved as the user goes,
 resumed from ``?draft=<id>``).
 """
 
@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from compliance_app import storage, storage_ui
-from compliance_app import ui_state as ui
-from compliance_app.models import Ruleset
-from compliance_app.ui_adviser import page_adviser
-from compliance_app.ui_pages import page_results, page_review, page_start, page_step
-from compliance_app.ui_session import (
+from compliance_app.rulebase.models import Ruleset
+from compliance_app.storage import store as storage
+from compliance_app.ui import drafts as storage_ui
+from compliance_app.ui import state as ui
+from compliance_app.ui.adviser import page_adviser
+from compliance_app.ui.pages import page_results, page_review, page_start, page_step
+from compliance_app.ui.session import (
     PAGE_ADVISER,
     get_store,
     init_state,
@@ -25,7 +26,7 @@ from compliance_app.ui_session import (
     save_button,
     ss,
 )
-from compliance_app.ui_upload import uploader
+from compliance_app.ui.upload import uploader
 
 st.set_page_config(page_title="ITAR/EAR self-assessment", page_icon=None, layout="centered")
 

@@ -18,6 +18,7 @@ import sys
 import time
 
 from bench.common import APP, EMPTY_APP, PAYLOAD, emit, median, private_drafts
+from testkit.widgets import set_widget
 
 
 def _patch_apptest() -> dict[str, float]:
@@ -41,38 +42,15 @@ def _patch_apptest() -> dict[str, float]:
     return last
 
 
-def set_widget(at, ruleset, step_id: str, value) -> None:
-    from compliance_app import ui_state as ui
-
-    step = ruleset.steps[step_id]
-    key = ui.widget_key(step_id)
-    if step.type in ("yes_no", "yes_no_unknown", "one"):
-        at.radio(key=key).set_value(value)
-    elif step.type == "many":
-        for v in step.option_values():
-            at.checkbox(key=ui.widget_key(step_id, v)).set_value(v in value)
-    elif step.type == "country":
-        at.selectbox(key=key).set_value(value)
-    elif step.type == "countries":
-        at.multiselect(key=key).set_value(value)
-    elif step.type == "number":
-        if value == "idk":
-            at.checkbox(key=ui.widget_key(step_id, "idk")).check()
-        else:
-            at.number_input(key=key).set_value(value)
-    else:
-        at.text_area(key=key).input(value)
-
-
 def run(walks: int = 6) -> dict:
     os.environ.pop("COMPLIANCE_RULES_DIR", None)
     private_drafts()
     last = _patch_apptest()
     from streamlit.testing.v1 import AppTest
 
-    from compliance_app import ui_state as ui
-    from compliance_app.answers import parse
-    from compliance_app.loader import cached_ruleset
+    from compliance_app.dossier.answers import parse
+    from compliance_app.rulebase.loader import cached_ruleset
+    from compliance_app.ui import state as ui
 
     ruleset = cached_ruleset()
     answers = parse(PAYLOAD.read_bytes()).answers

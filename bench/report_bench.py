@@ -17,10 +17,10 @@ import tracemalloc
 
 from bench import synth
 from bench.common import EXAMPLES, PAYLOAD, emit, median
-from compliance_app.answers import parse
-from compliance_app.engine import evaluate
-from compliance_app.loader import cached_ruleset
-from compliance_app.report import build_pdf
+from compliance_app.dossier.answers import parse
+from compliance_app.engine.evaluation import evaluate
+from compliance_app.report.builder import build_pdf
+from compliance_app.rulebase.loader import cached_ruleset
 
 REPS = {1: 7, 10: 3, 100: 1}
 TRACE_UP_TO = 10

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench import synth
 from bench.common import APP, ROOT, emit, median, private_drafts, timed
-from compliance_app.loader import load_ruleset
+from compliance_app.rulebase.loader import load_ruleset
 
 REPS = {1: 7, 10: 3, 100: 1}
 
@@ -24,7 +24,7 @@ def pure_python_yaml():
     """For comparison: read the rule files with PyYAML's pure-Python parser only (what the
     loader did before it used libyaml, and still does to word the message of a file libyaml
     refuses)."""
-    from compliance_app import yamlsource
+    from compliance_app.rulebase import yamlsource
 
     orig = yamlsource._FastLoader
     yamlsource._FastLoader = None
@@ -37,7 +37,7 @@ def pure_python_yaml():
 def same_sources() -> bool:
     """Every YAML file of the repository reads to identical data, locations and errors with
     libyaml and with the pure-Python parser."""
-    from compliance_app import yamlsource
+    from compliance_app.rulebase import yamlsource
 
     files = sorted(ROOT.glob("rules/**/*.yaml")) + sorted(ROOT.glob("tests/**/*.yaml"))
     fast = [vars(yamlsource.read_yaml(f)) for f in files]
@@ -47,12 +47,12 @@ def same_sources() -> bool:
 
 
 def app_uses_cache() -> dict:
-    import compliance_app.loader as loader
+    import compliance_app.rulebase.loader as loader
 
     private_drafts()
 
     text = "".join(
-        p.read_text("utf-8") for p in [APP, *sorted((ROOT / "compliance_app").glob("ui_*.py"))]
+        p.read_text("utf-8") for p in [APP, *sorted((ROOT / "compliance_app" / "ui").glob("*.py"))]
     )
     calls = {"n": 0}
     orig = loader.load_ruleset

@@ -10,14 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
-
-from e2e.soak import run  # noqa: E402
-
-from bench.common import emit  # noqa: E402
+from bench.common import emit
+from testkit.soak import run
 
 
 def main(argv: list[str]) -> int:

@@ -22,7 +22,7 @@ def once() -> dict[str, float]:
         r.raise_for_status()
         page = time.perf_counter() - t0
         s = Session(port)
-        _t, tree = s.rerun()
+        tree = s.rerun()
         drawn = time.perf_counter() - t0
         s.close()
         if not tree.title:

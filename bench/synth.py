@@ -116,7 +116,7 @@ def assessment(ruleset, answers_file, k: int):
     Every finding, open question and trail entry is repeated k times (renamed codes and step
     ids), and every free-text answer and explanation is long (about 2,000 characters).
     """
-    from compliance_app.engine import evaluate
+    from compliance_app.engine.evaluation import evaluate
 
     ev = evaluate(ruleset, answers_file.answers)
     findings, trail, questions = [], [], []

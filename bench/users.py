@@ -19,9 +19,9 @@ from collections.abc import Sequence
 
 import psutil
 
-from bench.common import PAYLOAD, Session, answer_states, emit, median, pct, server, start_states
-from compliance_app.answers import parse
-from compliance_app.loader import cached_ruleset
+from bench.common import PAYLOAD, Session, emit, median, pct, server
+from compliance_app.dossier.answers import parse
+from compliance_app.rulebase.loader import cached_ruleset
 
 THINK = (1.0, 3.0)
 
@@ -30,7 +30,6 @@ def walk(
     port: int,
     ruleset,
     answers,
-    names,
     clicks: list[float],
     errors: list[str],
     think: tuple[float, float],
@@ -39,26 +38,18 @@ def walk(
 ):
     s = Session(port)
     try:
-        _t, tree = s.rerun()
+        s.rerun()
         time.sleep(rng.uniform(*think))
-        t, tree = s.rerun(start_states(tree))
-        clicks.append(t)
+        s.click("start", company_name=("text_input", "Bench S.A."))
+        clicks.append(s.clicks[-1])
         for _ in range(len(ruleset.steps) + 1):
-            heads = [h.value for h in tree.header]
-            step_id = next(
-                (
-                    sid
-                    for sid in ruleset.steps
-                    if heads and ruleset.steps[sid].question.en == heads[0]
-                ),
-                None,
-            )
+            step_id = s.step_id(ruleset)
             if step_id is None:
                 break
             time.sleep(rng.uniform(*think))
-            t, tree = s.rerun(answer_states(tree, ruleset, step_id, answers[step_id], names))
-            clicks.append(t)
-        if not any(t.value == "Check your answers" for t in tree.title):
+            s.answer(ruleset, step_id, answers[step_id])
+            clicks.append(s.clicks[-1])
+        if "Check your answers" not in s.texts("title"):
             errors.append("walk did not reach the review page")
     except Exception as exc:  # noqa: BLE001 - reported, not hidden
         errors.append(f"{type(exc).__name__}: {exc}")
@@ -68,26 +59,14 @@ def walk(
         s.close()
 
 
-def _country_labels() -> dict[str, str]:
-    """Code -> the label the country picker shows (what a browser sends back)."""
-    try:
-        from compliance_app.ui_forms import country_labels
-    except ImportError:  # an app version before the picker showed codes
-        from compliance_app.values import country_choices
-
-        return dict(country_choices())
-    return country_labels()
-
-
 def run(n: int, think: tuple[float, float] = THINK, extra: Sequence[str] = ()) -> dict:
     ruleset = cached_ruleset()
     answers = parse(PAYLOAD.read_bytes()).answers
-    names = _country_labels()
     with server(extra=extra) as (proc, port, _):
         ps = psutil.Process(proc.pid)
         warm: list[float] = []
         errs: list[str] = []
-        walk(port, ruleset, answers, names, warm, errs, (0, 0), None, random.Random(0))
+        walk(port, ruleset, answers, warm, errs, (0, 0), None, random.Random(0))
         time.sleep(1.0)
         base = ps.memory_info().rss
         clicks: list[float] = []
@@ -100,7 +79,6 @@ def run(n: int, think: tuple[float, float] = THINK, extra: Sequence[str] = ()) -
                     port,
                     ruleset,
                     answers,
-                    names,
                     clicks,
                     errors,
                     think,

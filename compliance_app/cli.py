@@ -8,6 +8,8 @@ Commands:
 * ``evaluate ANSWERS [--json]``: overall result, path and findings for an answers file.
 * ``report ANSWERS -o REPORT.pdf``: write the PDF report.
 * ``schema [module|ruleset|findings|citations|countries]``: JSON Schema for editor help.
+* ``snapshot [RULES_DIR]``: write ``rules/history/<version>.json`` for a release (see
+  :mod:`compliance_app.dossier.snapshots`).
 
 Errors of the user's making (broken rule base, refused answers file) become a message on
 stderr and exit code 1 (2 for wrong usage); nothing else is caught here.
@@ -20,10 +22,10 @@ import json
 import sys
 from pathlib import Path
 
-from compliance_app import answers as answers_mod
-from compliance_app.engine import evaluate
-from compliance_app.loader import DEFAULT_RULES_DIR, RulesetError, load_ruleset
-from compliance_app.models import Ruleset
+from compliance_app.dossier import answers as answers_mod
+from compliance_app.engine.evaluation import evaluate
+from compliance_app.rulebase.loader import DEFAULT_RULES_DIR, RulesetError, load_ruleset
+from compliance_app.rulebase.models import Ruleset
 
 
 def _load(rules: str) -> Ruleset:
@@ -104,7 +106,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from compliance_app.report import build_pdf  # reportlab only when needed
+    from compliance_app.report.builder import build_pdf  # reportlab only when needed
 
     ruleset = _load(args.rules)
     af = _read_answers(args.answers, ruleset)
@@ -120,7 +122,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """JSON Schema of a rule file, for editor help (practices 10)."""
-    from compliance_app import models
+    from compliance_app.rulebase import models
 
     model = {
         "module": models.Module,
@@ -130,6 +132,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
         "countries": models.CountryData,
     }[args.kind]
     print(json.dumps(model.model_json_schema(by_alias=True), indent=2))
+    return 0
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    """Write the snapshot of the current rule-base version (a release step)."""
+    from compliance_app.dossier.snapshots import save_snapshot
+
+    rules_dir = Path(args.rules_dir)
+    path = save_snapshot(_load(args.rules_dir), rules_dir / "history")
+    print(f"Wrote {path}")
     return 0
 
 
@@ -161,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="module",
     )
     sc.set_defaults(func=cmd_schema)
+    sn = sub.add_parser("snapshot", help="write the current rule-base version's snapshot")
+    sn.add_argument("rules_dir", nargs="?", default=str(DEFAULT_RULES_DIR))
+    sn.set_defaults(func=cmd_snapshot)
     for sp in (q, e, r):
         sp.add_argument("--rules", default=str(DEFAULT_RULES_DIR), help="rule base folder")
     return p

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from compliance_app.answers import (
+from compliance_app.dossier.answers import (
     MAX_BYTES,
     AnswersError,
     AnswersFile,

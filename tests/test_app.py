@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from compliance_app import ui_state as ui
-from compliance_app.answers import parse
-from compliance_app.engine import evaluate
-from compliance_app.loader import DEFAULT_RULES_DIR, RulesetError, load_ruleset
+from compliance_app.dossier.answers import parse
+from compliance_app.engine.evaluation import evaluate
+from compliance_app.rulebase.loader import DEFAULT_RULES_DIR, RulesetError, load_ruleset
+from compliance_app.ui import state as ui
+from testkit.widgets import set_widget
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -40,28 +41,6 @@ def start(at: AppTest, name: str = "LU-Alpha S.A.") -> None:
     at.text_input(key="company_name").input(name)
     at.button(key="start").click().run()
     assert not at.exception
-
-
-def set_widget(at: AppTest, ruleset, step_id: str, value) -> None:
-    """Put ``value`` into the widgets of ``step_id`` as a user would."""
-    step = ruleset.steps[step_id]
-    key = ui.widget_key(step_id)
-    if step.type in ("yes_no", "yes_no_unknown", "one"):
-        at.radio(key=key).set_value(value)
-    elif step.type == "many":
-        for v in step.option_values():
-            at.checkbox(key=ui.widget_key(step_id, v)).set_value(v in value)
-    elif step.type == "country":
-        at.selectbox(key=key).set_value(value)
-    elif step.type == "countries":
-        at.multiselect(key=key).set_value(value)
-    elif step.type == "number":
-        if value == "idk":
-            at.checkbox(key=ui.widget_key(step_id, "idk")).check()
-        else:
-            at.number_input(key=key).set_value(value)
-    else:
-        at.text_area(key=key).input(value)
 
 
 def answer(at: AppTest, ruleset, step_id: str, value) -> None:
@@ -335,12 +314,12 @@ def test_review_back_goes_to_last_question_and_country_is_named(rs):
 
 
 def test_pdf_failure_is_shown_not_raised(rs, monkeypatch):
-    import compliance_app.report
+    import compliance_app.report.builder
 
     def broken(*args, **kwargs):
         raise RuntimeError("font missing")
 
-    monkeypatch.setattr(compliance_app.report, "build_pdf", broken)
+    monkeypatch.setattr(compliance_app.report.builder, "build_pdf", broken)
     at = new_app()
     start(at)
     walk_all(at, rs, EAR_CASE)

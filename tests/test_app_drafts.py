@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 from test_app import APP, MINI, answer, start
 
-from compliance_app import storage
-from compliance_app import ui_state as ui
-from compliance_app.loader import load_ruleset
+from compliance_app.rulebase.loader import load_ruleset
+from compliance_app.storage import store as storage
+from compliance_app.ui import state as ui
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +62,7 @@ def test_second_tab_stale_write_is_refused(env):
     answer(a, rs, "q_country", "LU")
     page_b = b.session_state["page"]
     ui_step = ui.page_step(page_b)
-    from test_app import set_widget
+    from testkit.widgets import set_widget
 
     set_widget(b, rs, ui_step, "DE")
     b.button(key="next").click().run()

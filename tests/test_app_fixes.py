@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from test_app import APP, EAR_CASE, MINI, answer, new_app, start, walk_all
 
-from compliance_app import ui_forms as forms
-from compliance_app import ui_state as ui
-from compliance_app.loader import load_ruleset
+from compliance_app.rulebase.loader import load_ruleset
+from compliance_app.ui import forms
+from compliance_app.ui import state as ui
 
 ROOT = Path(__file__).resolve().parent.parent
-UI_SOURCES = [Path(APP), *sorted((ROOT / "compliance_app").glob("ui_*.py"))]
+UI_SOURCES = [Path(APP), *sorted((ROOT / "compliance_app" / "ui").glob("*.py"))]
 
 
 @pytest.fixture(autouse=True)

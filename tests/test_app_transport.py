@@ -12,13 +12,13 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from compliance_app import ui_state as ui
-from compliance_app import versions
-from compliance_app.answers import RulesetRef, dump, parse
-from compliance_app.engine import evaluate
-from compliance_app.loader import DEFAULT_RULES_DIR, load_ruleset
-from compliance_app.report import build_pdf
-from compliance_app.transport import read_upload
+from compliance_app.dossier import versions
+from compliance_app.dossier.answers import RulesetRef, dump, parse
+from compliance_app.dossier.transport import read_upload
+from compliance_app.engine.evaluation import evaluate
+from compliance_app.report.builder import build_pdf
+from compliance_app.rulebase.loader import DEFAULT_RULES_DIR, load_ruleset
+from compliance_app.ui import state as ui
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -213,7 +213,7 @@ def test_reviewed_pdf_survives_a_reload(rs, example, downloads):
     ?draft= link or a second tab shows it again and the report PDF still carries it."""
     import datetime as dt
 
-    from compliance_app import review as review_mod
+    from compliance_app.dossier import review as review_mod
 
     af, ev, _pdf = example
     disputed, comment = ev.codes()[0], "Staff are all EU nationals."

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from compliance_app.answers import parse
-from compliance_app.engine import evaluate
-from compliance_app.loader import cached_ruleset
+from compliance_app.dossier.answers import parse
+from compliance_app.engine.evaluation import evaluate
+from compliance_app.rulebase.loader import cached_ruleset
 
 ROOT = Path(__file__).parent.parent
 FILES = sorted((ROOT / "tests" / "scenarios").glob("*.yaml")) + sorted(

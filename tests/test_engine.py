@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from compliance_app.engine import evaluate, walk
-from compliance_app.loader import load_ruleset
+from compliance_app.engine.evaluation import evaluate, walk
+from compliance_app.rulebase.loader import load_ruleset
 
 MINI = Path(__file__).parent / "fixtures" / "mini_rules"
 

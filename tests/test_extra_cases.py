@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from compliance_app.answers import parse
-from compliance_app.engine import evaluate
-from compliance_app.loader import cached_ruleset
+from compliance_app.dossier.answers import parse
+from compliance_app.engine.evaluation import evaluate
+from compliance_app.rulebase.loader import cached_ruleset
 
 FILES = sorted((Path(__file__).parent / "scenarios").glob("X*.yaml"))
 # Advisory codes follow the citation catalogue's confidence marks, which change as texts are

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from compliance_app.cli import main
-from compliance_app.loader import RulesetError, load_ruleset
-from compliance_app.yamlsource import read_yaml
+from compliance_app.rulebase.loader import RulesetError, load_ruleset
+from compliance_app.rulebase.yamlsource import read_yaml
 
 FIX = Path(__file__).parent / "fixtures"
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 from e2e.browser import missing_reason
-from e2e.server import ROOT, run_app
-from e2e.wsclient import Session
 
-from compliance_app.answers import parse
+from compliance_app.dossier.answers import parse
+from testkit.server import ROOT, run_app
+from testkit.wsclient import Session
 
 PAYLOAD = ROOT / "examples" / "payload_9a515_content.yaml"
 TAA = ROOT / "examples" / "taa_technical_data.yaml"
@@ -117,7 +117,7 @@ def outbound(entry: dict) -> bool:
 def walk_in_browser(app, tmp_path) -> None:
     from e2e.browser import Wizard, launch, new_page
 
-    from compliance_app.loader import cached_ruleset
+    from compliance_app.rulebase.loader import cached_ruleset
 
     rs = cached_ruleset()
     answers = parse(PAYLOAD.read_bytes()).answers
@@ -146,7 +146,7 @@ def walk_in_browser(app, tmp_path) -> None:
 
 
 def walk_over_websocket(app) -> None:
-    from compliance_app.loader import cached_ruleset
+    from compliance_app.rulebase.loader import cached_ruleset
 
     s = Session(app.port)
     try:

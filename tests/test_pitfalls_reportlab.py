@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compliance_app.answers import AnswersFile, Company, RulesetRef
-from compliance_app.models import RulesetMeta
-from compliance_app.report import build_pdf
-from compliance_app.results import Evaluation, FindingResult, TrailEntry
+from compliance_app.dossier.answers import AnswersFile, Company, RulesetRef
+from compliance_app.engine.results import Evaluation, FindingResult, TrailEntry
+from compliance_app.report.builder import build_pdf
+from compliance_app.rulebase.models import RulesetMeta
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -224,9 +224,9 @@ def test_r2_control_characters_are_substituted_not_dropped() -> None:
 
 
 def test_r2_fonts_come_from_the_package() -> None:
-    from compliance_app import report_text
+    from compliance_app.report import text as report_text
 
-    assert report_text.FONT_DIR == ROOT / "compliance_app" / "fonts"
+    assert report_text.FONT_DIR == ROOT / "compliance_app" / "report" / "fonts"
     assert (report_text.FONT_DIR / "DejaVuSans.ttf").is_file()
     assert (report_text.FONT_DIR / "DejaVuSans-Bold.ttf").is_file()
 

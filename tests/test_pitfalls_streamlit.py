@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from compliance_app import ui_state as ui
-from compliance_app.answers import MAX_BYTES, parse
-from compliance_app.loader import load_ruleset
+from compliance_app.dossier.answers import MAX_BYTES, parse
+from compliance_app.rulebase.loader import load_ruleset
+from compliance_app.ui import state as ui
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -173,7 +173,7 @@ def test_s5_upload_limits_and_xsrf(rs, monkeypatch):
     assert types == ["json", "pdf", "yaml", "yml"]
     # an oversize file is refused before parsing, and nothing changes
     parsed = []
-    monkeypatch.setattr("compliance_app.answers.decode", lambda b: parsed.append(b) or "")
+    monkeypatch.setattr("compliance_app.dossier.answers.decode", lambda b: parsed.append(b) or "")
     big = b"format: itar-ear-answers\n" + b"#" * MAX_BYTES
     at.file_uploader(key="upload").set_value(("big.yaml", big, "application/x-yaml")).run()
     assert not at.exception
@@ -183,12 +183,12 @@ def test_s5_upload_limits_and_xsrf(rs, monkeypatch):
 
 
 def test_s6_logic_is_testable_without_streamlit():
-    source = (ROOT / "compliance_app" / "ui_state.py").read_text(encoding="utf-8")
+    source = (ROOT / "compliance_app" / "ui" / "state.py").read_text(encoding="utf-8")
     assert "import streamlit" not in source and "from streamlit" not in source
     assert len(source.splitlines()) < 400
-    forms = (ROOT / "compliance_app" / "ui_forms.py").read_text(encoding="utf-8")
+    forms = (ROOT / "compliance_app" / "ui" / "forms.py").read_text(encoding="utf-8")
     assert "import streamlit" not in forms and "from streamlit" not in forms
     # streamlit_app.py is wiring only; the pages are in compliance_app/ui_*.py modules
     assert len(Path(APP).read_text(encoding="utf-8").splitlines()) < 150
-    for module in (ROOT / "compliance_app").glob("ui_*.py"):
+    for module in (ROOT / "compliance_app" / "ui").glob("*.py"):
         assert len(module.read_text(encoding="utf-8").splitlines()) < 400, module.name

@@ -26,8 +26,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from compliance_app import ui_state
-from compliance_app.answers import (
+from compliance_app.dossier.answers import (
     MAX_BYTES,
     AnswersError,
     AnswersFile,
@@ -36,13 +35,14 @@ from compliance_app.answers import (
     dump,
     parse,
 )
-from compliance_app.engine import evaluate
-from compliance_app.loader import RulesetError, cached_ruleset, load_ruleset
-from compliance_app.models import Ruleset, Step
-from compliance_app.report import build_pdf
-from compliance_app.report_text import drawable
-from compliance_app.results import Evaluation, TrailEntry
-from compliance_app.values import AnswerError, normalize
+from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.results import Evaluation, TrailEntry
+from compliance_app.engine.values import AnswerError, normalize
+from compliance_app.report.builder import build_pdf
+from compliance_app.report.text import drawable
+from compliance_app.rulebase.loader import RulesetError, cached_ruleset, load_ruleset
+from compliance_app.rulebase.models import Ruleset, Step
+from compliance_app.ui import state as ui_state
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini_rules"

@@ -1,4 +1,4 @@
-"""Tests of the PDF report (compliance_app.report), checked through pypdf.
+"""Tests of the PDF report (compliance_app.report.builder), checked through pypdf.
 
 Fixtures are built directly from the result models (the engine is written in parallel); the
 helper :func:`make_evaluation` gives a realistic case: five findings of several severities,
@@ -15,10 +15,16 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from compliance_app.answers import AnswersFile, Company, RulesetRef
-from compliance_app.models import Citation, RulesetMeta
-from compliance_app.report import build_pdf, report_id
-from compliance_app.results import Evaluation, FindingResult, Firing, OpenQuestion, TrailEntry
+from compliance_app.dossier.answers import AnswersFile, Company, RulesetRef
+from compliance_app.engine.results import (
+    Evaluation,
+    FindingResult,
+    Firing,
+    OpenQuestion,
+    TrailEntry,
+)
+from compliance_app.report.builder import build_pdf, report_id
+from compliance_app.rulebase.models import Citation, RulesetMeta
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKED = dt.date(2026, 10, 1)
@@ -587,8 +593,8 @@ MINI = ROOT / "tests" / "fixtures" / "mini_rules"
 @pytest.mark.skipif(not MINI.is_dir(), reason="the engine's fixture rule base is not there")
 def test_engine_output_on_the_fixture_rule_base_is_reported() -> None:
     """The engine's own Evaluation (not a hand-made one) goes through build_pdf."""
-    from compliance_app.engine import evaluate
-    from compliance_app.loader import load_ruleset
+    from compliance_app.engine.evaluation import evaluate
+    from compliance_app.rulebase.loader import load_ruleset
 
     ruleset = load_ruleset(MINI)
     answers = {"q_country": "LU", "q_broker": "no", "q_note": "Ørsted & <Co>"}
@@ -621,9 +627,9 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
 @pytest.mark.skipif(not EXAMPLES, reason="no examples/*.yaml yet")
 def test_examples_build_with_the_real_rule_base() -> None:
-    from compliance_app import answers as answers_mod
-    from compliance_app.engine import evaluate
-    from compliance_app.loader import load_ruleset
+    from compliance_app.dossier import answers as answers_mod
+    from compliance_app.engine.evaluation import evaluate
+    from compliance_app.rulebase.loader import load_ruleset
 
     ruleset = load_ruleset()
     for path in EXAMPLES:

@@ -10,10 +10,11 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from compliance_app import answers, engine, review, transport
-from compliance_app.loader import cached_ruleset
-from compliance_app.report import build_pdf
-from compliance_app.review import FindingReview, Review, ReviewError
+from compliance_app.dossier import answers, review, transport
+from compliance_app.dossier.review import FindingReview, Review, ReviewError
+from compliance_app.engine import evaluation as engine
+from compliance_app.report.builder import build_pdf
+from compliance_app.rulebase.loader import cached_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "payload_9a515_content.yaml"
@@ -193,7 +194,7 @@ def test_review_with_a_lone_surrogate_is_refused_like_an_answers_file():
     """The review reader shares the answers file's safe reader (no lone surrogates)."""
     import pytest as _pytest
 
-    from compliance_app import review as review_mod
+    from compliance_app.dossier import review as review_mod
 
     payload = b'{"format": "itar-ear-review", "reviewer_name": "\\ud800"}'
     with _pytest.raises(review_mod.ReviewError, match="cannot be read"):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from compliance_app.loader import cached_ruleset
+from compliance_app.rulebase.loader import cached_ruleset
 
 ROOT = Path(__file__).parent.parent
 CODES_README = ROOT.parent / "shared" / "cases" / "README.md"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compliance_app.answers import parse
-from compliance_app.engine import evaluate
-from compliance_app.loader import cached_ruleset
+from compliance_app.dossier.answers import parse
+from compliance_app.engine.evaluation import evaluate
+from compliance_app.rulebase.loader import cached_ruleset
 
 HERE = Path(__file__).parent
 SCENARIOS = yaml.safe_load((HERE / "data" / "scenarios.yaml").read_text(encoding="utf-8"))

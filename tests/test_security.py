@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from compliance_app.answers import MAX_BYTES, AnswersError, parse
+from compliance_app.dossier.answers import MAX_BYTES, AnswersError, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "security.md"

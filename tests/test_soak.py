@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from e2e.soak import run
+
+from testkit.soak import run
 
 SESSIONS = 20
 GROWTH_LIMIT_MB = 10.0

@@ -1,4 +1,4 @@
-"""The draft store (compliance_app.storage) against SQLite and a real PostgreSQL server.
+"""The draft store (compliance_app.storage.store) against SQLite and a real PostgreSQL server.
 
 PostgreSQL: ``$COMPLIANCE_TEST_PG_URL`` if set (``.ci/run`` sets it from
 ``scripts/start_postgres.sh``), else a throwaway server started for the session when PostgreSQL
@@ -20,9 +20,11 @@ import pg
 import pytest
 import sqlalchemy as sa
 
-from compliance_app import storage, storage_cli, storage_db
-from compliance_app.answers import AnswersFile, Company, RulesetRef
-from compliance_app.storage import (
+from compliance_app.dossier.answers import AnswersFile, Company, RulesetRef
+from compliance_app.storage import cli as storage_cli
+from compliance_app.storage import db as storage_db
+from compliance_app.storage import store as storage
+from compliance_app.storage.store import (
     DraftNotFound,
     DraftStore,
     InvalidDraftId,
@@ -394,7 +396,7 @@ def test_retention_from_the_environment(make_store, monkeypatch):
 
 
 def a_review(comment: str = MARKER):
-    from compliance_app import review as review_mod
+    from compliance_app.dossier import review as review_mod
 
     return review_mod.Review(
         reviewer_name="Dr. Ånne Adviser",
@@ -408,7 +410,7 @@ def a_review(comment: str = MARKER):
 
 
 def _review_text(comment: str = MARKER) -> str:
-    from compliance_app import review as review_mod
+    from compliance_app.dossier import review as review_mod
 
     return review_mod.dump(a_review(comment)).decode("utf-8")
 
@@ -731,13 +733,13 @@ def test_command_line_upgrade_current_purge(tmp_path, capsys):
     assert "1 expired draft(s) deleted" in capsys.readouterr().out
 
 
-# --- the wizard's side (compliance_app.storage_ui, no Streamlit) ------------------------------
+# --- the wizard's side (compliance_app.ui.drafts, no Streamlit) ------------------------------
 
 
 def test_resume_draft_gives_the_wizard_its_state(tmp_path):
-    from compliance_app import storage_ui
-    from compliance_app.answers import AnswersError
-    from compliance_app.loader import load_ruleset
+    from compliance_app.dossier.answers import AnswersError
+    from compliance_app.rulebase.loader import load_ruleset
+    from compliance_app.ui import drafts as storage_ui
 
     ruleset = load_ruleset(Path(__file__).parent / "fixtures" / "mini_rules")
     company = {"name": "Ørbital", "country": "LU", "contact": "", "assessment_title": ""}
@@ -773,7 +775,7 @@ MINI = Path(__file__).parent / "fixtures" / "mini_rules"
 
 
 def session(**extra) -> dict:
-    from compliance_app import storage_ui
+    from compliance_app.ui import drafts as storage_ui
 
     state = {
         "answers": {},
@@ -788,8 +790,8 @@ def session(**extra) -> dict:
 
 
 def test_wizard_flow_two_tabs_reload_and_delete(make_store, raw):
-    from compliance_app import storage_ui as su
-    from compliance_app.loader import load_ruleset
+    from compliance_app.rulebase.loader import load_ruleset
+    from compliance_app.ui import drafts as su
 
     ruleset = load_ruleset(MINI)
     store = make_store()
@@ -841,8 +843,8 @@ def test_wizard_flow_two_tabs_reload_and_delete(make_store, raw):
 
 @pytest.mark.parametrize("bad", ["../../etc/passwd", "x" * 5000, "' OR 1=1 --"])
 def test_wizard_with_a_hostile_link_starts_fresh(make_store, bad):
-    from compliance_app import storage_ui as su
-    from compliance_app.loader import load_ruleset
+    from compliance_app.rulebase.loader import load_ruleset
+    from compliance_app.ui import drafts as su
 
     state, url = session(), {"draft": bad}
     su.open_draft(state, url, make_store(), load_ruleset(MINI))
@@ -851,8 +853,8 @@ def test_wizard_with_a_hostile_link_starts_fresh(make_store, bad):
 
 
 def test_wizard_without_a_store_goes_on_in_memory():
-    from compliance_app import storage_ui as su
-    from compliance_app.loader import load_ruleset
+    from compliance_app.rulebase.loader import load_ruleset
+    from compliance_app.ui import drafts as su
 
     ruleset = load_ruleset(MINI)
     state, url = session(), {"draft": "A" * 32}
@@ -863,8 +865,8 @@ def test_wizard_without_a_store_goes_on_in_memory():
 
 
 def test_wizard_saves_and_resumes_the_review(make_store, raw):
-    from compliance_app import storage_ui as su
-    from compliance_app.loader import load_ruleset
+    from compliance_app.rulebase.loader import load_ruleset
+    from compliance_app.ui import drafts as su
 
     ruleset = load_ruleset(MINI)
     store = make_store()

@@ -13,11 +13,12 @@ import pytest
 from pypdf.generic import NameObject, NumberObject
 from reportlab.pdfgen.canvas import Canvas
 
-from compliance_app import answers, engine, transport
-from compliance_app.answers import AnswersError
-from compliance_app.loader import cached_ruleset
-from compliance_app.report import build_pdf
-from compliance_app.transport import UploadError, read_upload
+from compliance_app.dossier import answers, transport
+from compliance_app.dossier.answers import AnswersError
+from compliance_app.dossier.transport import UploadError, read_upload
+from compliance_app.engine import evaluation as engine
+from compliance_app.report.builder import build_pdf
+from compliance_app.rulebase.loader import cached_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "payload_9a515_content.yaml"

@@ -1,4 +1,4 @@
-"""Unit tests of compliance_app.ui_state (no Streamlit) on the mini rule base."""
+"""Unit tests of compliance_app.ui.state (no Streamlit) on the mini rule base."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from compliance_app import ui_state as ui
-from compliance_app.answers import AnswersError
-from compliance_app.loader import load_ruleset
-from compliance_app.values import AnswerError
+from compliance_app.dossier.answers import AnswersError
+from compliance_app.engine.values import AnswerError
+from compliance_app.rulebase.loader import load_ruleset
+from compliance_app.ui import state as ui
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini_rules"
 NAME = "Müller & Söhne <GmbH>"
@@ -174,7 +174,7 @@ def test_company_from_widgets_is_exact():
 
 
 def test_summary_and_grouping(rs):
-    from compliance_app.engine import evaluate
+    from compliance_app.engine.evaluation import evaluate
 
     ev = evaluate(rs, FULL)
     j_label, j_text, a_label, _ = ui.summary(ev)
@@ -198,11 +198,11 @@ def test_review_back_page(rs):
     assert ui.review_back_page(rs, {}) == "step:q_country"
 
 
-# --- compliance_app.ui_forms ------------------------------------------------------------------
+# --- compliance_app.ui.forms ------------------------------------------------------------------
 
 
 def test_length_and_company_checks():
-    from compliance_app import ui_forms as forms
+    from compliance_app.ui import forms
 
     assert forms.length_problem("abc", 3) is None
     assert forms.length_problem("a" * 2001, 2000) == (
@@ -216,7 +216,7 @@ def test_length_and_company_checks():
 
 
 def test_country_step_and_sync(rs):
-    from compliance_app import ui_forms as forms
+    from compliance_app.ui import forms
 
     assert forms.country_step(rs) == "q_country"
     company = ui.empty_company()
@@ -227,9 +227,9 @@ def test_country_step_and_sync(rs):
 def test_review_from_form_and_sign_off(rs):
     import datetime as dt
 
-    from compliance_app import ui_forms as forms
-    from compliance_app.engine import evaluate
-    from compliance_app.review import sign_off
+    from compliance_app.dossier.review import sign_off
+    from compliance_app.engine.evaluation import evaluate
+    from compliance_app.ui import forms
 
     af = ui.answers_file(rs, FULL, {**ui.empty_company(), "name": NAME})
     ev = evaluate(rs, FULL)

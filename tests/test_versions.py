@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from compliance_app import answers, engine, transport, versions
-from compliance_app.answers import RulesetRef
-from compliance_app.loader import cached_ruleset
-from compliance_app.versions import Snapshot
+from compliance_app.dossier import answers, transport, versions
+from compliance_app.dossier.answers import RulesetRef
+from compliance_app.dossier.versions import Snapshot
+from compliance_app.engine import evaluation as engine
+from compliance_app.rulebase.loader import cached_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "payload_9a515_content.yaml"
@@ -31,7 +32,7 @@ def test_the_current_version_has_its_snapshot_and_it_matches_the_rule_base(rules
     path = versions.snapshot_path(version)
     hint = (
         f"rules/history/{version}.json is missing or out of date: after changing the rule base, "
-        "bump the version in rules/ruleset.yaml, then run `python -m compliance_app.versions` "
+        "bump the version in rules/ruleset.yaml, then run `python -m compliance_app snapshot` "
         "and commit the new snapshot (older snapshots stay as they are)."
     )
     assert path.is_file(), hint

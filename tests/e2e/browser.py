@@ -16,8 +16,8 @@ import os
 import re
 from pathlib import Path
 
-from compliance_app import ui_forms as forms
-from compliance_app.models import UNKNOWN, Ruleset, Step
+from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
+from compliance_app.ui import forms
 
 CHROMIUM = os.environ.get("COMPLIANCE_E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -12,9 +12,9 @@ import os
 
 import pytest
 
-from compliance_app.loader import cached_ruleset
+from compliance_app.rulebase.loader import cached_ruleset
 from e2e.browser import Wizard, launch, missing_reason, new_page
-from e2e.server import run_app
+from testkit.server import run_app
 
 REASON = missing_reason()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compliance_app.answers import parse
-from compliance_app.engine import evaluate
+from compliance_app.dossier.answers import parse
+from compliance_app.engine.evaluation import evaluate
 from e2e.browser import KeyboardWizard, named_controls, unnamed_controls
 
 SAVE_LABEL = "Save progress (download answers file)"

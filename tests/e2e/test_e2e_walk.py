@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from compliance_app.answers import parse
-from compliance_app.engine import evaluate
+from compliance_app.dossier.answers import parse
+from compliance_app.engine.evaluation import evaluate
 from e2e.browser import Wizard, new_page
 
 ROOT = Path(__file__).resolve().parents[2]

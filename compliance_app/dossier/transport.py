@@ -1,0 +1,330 @@
+"""The answers travel with the report: PDF file attachments, the seal, and reading uploads.
+
+A PDF report of this tool carries, as PDF file attachments (``/EmbeddedFiles``):
+
+* ``answers.yaml``: the answers file exactly as
+  :func:`compliance_app.dossier.answers.dump` writes it;
+* ``review.yaml`` (only in a reviewed report): the adviser's review
+  (:mod:`compliance_app.dossier.review`);
+* ``manifest.json``: which files are attached with their SHA-256 and size, the report id, the
+  rule base and the result at the time (finding codes, jurisdiction, authorisation), and the
+  *seal*: the length of the PDF as written and a SHA-256 (or HMAC-SHA-256 with a server key)
+  of every byte of it except the 64 hex digits of the seal itself (the way PDF signatures
+  exclude their own ``/Contents``).
+
+:func:`read_upload` takes the bytes of an uploaded file and gives back the answers (and the
+review) or refuses with :class:`UploadError`, whose message is for the user. For a PDF it
+checks, in order: size (:data:`MAX_UPLOAD_BYTES`, before anything else), the ``%PDF-`` header,
+the seal (which shows that not one byte changed since the PDF was made, and so that the
+attachments were not swapped or edited), then reads the attachments from the sealed bytes with
+pypdf, with caps on their number and their decompressed size, then the hash of each
+attachment, then parses the answers and the review. Bytes appended after the sealed length (an
+incremental save by a PDF viewer, e.g. a comment) are ignored with a warning.
+
+What the seal does not do: anyone holding the tool's source can recompute a SHA-256 seal, so it
+detects damage and naive edits, not a determined forger (see ``docs/review.md``). With a
+server key (HMAC) only holders of the key can seal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from compliance_app.dossier import answers as answers_mod
+from compliance_app.dossier import review as review_mod
+from compliance_app.dossier.answers import AnswersError, AnswersFile, RulesetRef
+from compliance_app.dossier.pdfread import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS,
+    MAX_NAME_TREE_NODES,
+    UploadError,
+    attachments,
+)
+from compliance_app.dossier.review import Review
+
+__all__ = [
+    "MAX_ATTACHMENT_BYTES",
+    "MAX_ATTACHMENTS",
+    "MAX_NAME_TREE_NODES",
+    "UploadError",
+    "read_upload",
+    "seal",
+]
+
+ANSWERS_NAME = "answers.yaml"
+REVIEW_NAME = "review.yaml"
+MANIFEST_NAME = "manifest.json"
+MANIFEST_FORMAT = "itar-ear-report-manifest"
+
+MAX_UPLOAD_BYTES = 10_000_000
+"""Largest upload accepted (PDF or answers file), in bytes, checked before any parsing.
+Answers files are further limited to :data:`compliance_app.dossier.answers.MAX_BYTES` (1 MB)."""
+
+PDF_EXTENSIONS = (".pdf",)
+ANSWERS_EXTENSIONS = (".yaml", ".yml", ".json")
+
+SEAL_PLACEHOLDER_LENGTH = b"0" * 10
+SEAL_PLACEHOLDER_DIGEST = b"0" * 64
+_SEAL_RE = re.compile(
+    rb'"seal_algorithm": "(?P<algorithm>sha256|hmac-sha256)", '
+    rb'"pdf_length": "(?P<length>\d{10})", "pdf_seal": "(?P<digest>[0-9a-f]{64})"\}'
+)
+
+
+# --- the manifest -----------------------------------------------------------------------------
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FileEntry(_Strict):
+    name: Annotated[str, Field(max_length=64)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    size: Annotated[int, Field(ge=0, le=MAX_ATTACHMENT_BYTES)]
+
+
+class ResultSummary(_Strict):
+    """The result printed in the report, so a later version can say what changed."""
+
+    complete: bool
+    jurisdiction: str
+    us_authorization_needed: str
+    codes: list[Annotated[str, Field(max_length=64)]]
+
+
+class Manifest(_Strict):
+    """``manifest.json``: what the PDF carries, and its seal."""
+
+    format: Literal["itar-ear-report-manifest"] = MANIFEST_FORMAT
+    format_version: Literal[1] = 1
+    report_id: Annotated[str, Field(max_length=64)]
+    generated_at: Annotated[str, Field(max_length=64)]
+    ruleset: RulesetRef
+    result: ResultSummary
+    files: Annotated[list[FileEntry], Field(max_length=MAX_ATTACHMENTS)]
+    seal_algorithm: Literal["sha256", "hmac-sha256"]
+    pdf_length: Annotated[str, Field(pattern=r"^\d{10}$")]
+    pdf_seal: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+def seal(pdf: bytes, key: bytes | None = None) -> bytes:
+    """Fill in the seal of a freshly built PDF (its length and digest, see the module doc).
+
+    Raises ``ValueError`` if the PDF does not hold exactly one unsealed manifest.
+    """
+    placeholder = (
+        b'"pdf_length": "'
+        + SEAL_PLACEHOLDER_LENGTH
+        + b'", "pdf_seal": "'
+        + SEAL_PLACEHOLDER_DIGEST
+        + b'"}'
+    )
+    if pdf.count(placeholder) != 1:
+        raise ValueError("the PDF must hold exactly one unsealed manifest")
+    at = pdf.index(placeholder) + len(b'"pdf_length": "')
+    pdf = pdf[:at] + b"%010d" % len(pdf) + pdf[at + len(SEAL_PLACEHOLDER_LENGTH) :]
+    match = _SEAL_RE.search(pdf, at - 64)
+    if match is None:  # pragma: no cover - written just above
+        raise ValueError("the seal could not be written")
+    s, e = match.span("digest")
+    return pdf[:s] + _digest(pdf[:s] + pdf[e:], key).encode("ascii") + pdf[e:]
+
+
+def _digest(data: bytes, key: bytes | None) -> str:
+    if key is None:
+        return hashlib.sha256(data).hexdigest()
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+# --- reading ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Upload:
+    """What an accepted upload restores."""
+
+    answers: AnswersFile
+    answers_bytes: bytes
+    """The answers file bytes (as uploaded, or as attached in the PDF)."""
+    source: Literal["pdf", "answers"]
+    review: Review | None = None
+    manifest: Manifest | None = None
+    """PDF only: report id, rule base and result when the PDF was made."""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def previous_codes(self) -> list[str] | None:
+        """Finding codes printed in the uploaded PDF (None for a bare answers file)."""
+        return list(self.manifest.result.codes) if self.manifest else None
+
+
+def read_upload(data: bytes, filename: str = "", *, key: bytes | None = None) -> Upload:
+    """Read an uploaded PDF report of this tool or an answers file (YAML/JSON).
+
+    The kind is sniffed from the content (``%PDF-``), and must agree with the file name's
+    extension when there is one (``.pdf``, ``.yaml``, ``.yml``, ``.json``). With ``key``, a PDF
+    must carry a valid HMAC seal made with that key. Raises :class:`UploadError` (a subclass of
+    ``AnswersError``) with a message for the user; never returns a partial result.
+    """
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadError(
+            f"The file is {len(data):,} bytes; uploads are at most {MAX_UPLOAD_BYTES:,} bytes "
+            "(a PDF report of this tool or an answers file of at most "
+            f"{answers_mod.MAX_BYTES:,} bytes)."
+        )
+    name = filename.strip().lower()
+    ext = "." + name.rsplit(".", 1)[1] if "." in name else ""
+    is_pdf = data[:1024].lstrip(b"\x00\t\n\r\f ").startswith(b"%PDF-")
+    if ext and ext not in PDF_EXTENSIONS + ANSWERS_EXTENSIONS:
+        raise UploadError(
+            f"Files of type {ext} cannot be opened here: upload a PDF report of this tool "
+            "(.pdf) or an answers file (.yaml, .yml or .json)."
+        )
+    if ext in PDF_EXTENSIONS and not is_pdf:
+        raise UploadError(
+            "The file is named .pdf but is not a PDF (it does not start with %PDF-): it may be "
+            "damaged, or another kind of file renamed."
+        )
+    if is_pdf:
+        if ext in ANSWERS_EXTENSIONS:
+            raise UploadError(
+                f"The file is named {ext} but is a PDF. Rename it to .pdf if it is a report of "
+                "this tool."
+            )
+        return _read_pdf(data, key)
+    if data[:4] == b"PK\x03\x04":
+        raise UploadError(
+            "The file is a ZIP archive (or a Word/Excel file), not an answers file or a PDF."
+        )
+    try:
+        af = answers_mod.parse(data)
+    except AnswersError as exc:
+        raise UploadError(str(exc)) from exc
+    return Upload(answers=af, answers_bytes=data, source="answers")
+
+
+_FOREIGN = (
+    "This PDF does not carry an assessment of this tool (it has no sealed answers "
+    "attachment). Upload a PDF report downloaded from this tool, or the answers file."
+)
+_CHANGED = (
+    "This PDF has been damaged or changed since it was made (its seal does not match its "
+    "content), so the answers in it cannot be trusted. Upload the PDF as it was downloaded, "
+    "or the answers file."
+)
+
+
+def _read_pdf(data: bytes, key: bytes | None) -> Upload:
+    sealed = _check_seal(data, key)
+    original = sealed.original
+    warnings: list[str] = []
+    files = attachments(original)
+    if MANIFEST_NAME not in files:
+        raise UploadError(_FOREIGN)
+    try:
+        manifest = Manifest.model_validate_json(files[MANIFEST_NAME])
+    except ValidationError as exc:
+        raise UploadError(
+            "The integrity record inside this PDF is not in the expected form; the PDF was "
+            "probably not made by this tool."
+        ) from exc
+    found = (manifest.seal_algorithm, manifest.pdf_length, manifest.pdf_seal)
+    if found != (sealed.algorithm, sealed.length, sealed.digest):
+        raise UploadError(_CHANGED)
+    listed = {f.name: f for f in manifest.files}
+    extra = sorted(set(files) - set(listed) - {MANIFEST_NAME})
+    if extra:
+        raise UploadError(
+            "This PDF carries attachments that this tool did not put there "
+            f"({', '.join(extra)}); it was changed after it was made."
+        )
+    for entry in manifest.files:
+        content = files.get(entry.name)
+        if content is None:
+            raise UploadError(
+                f"The attachment {entry.name} is missing from this PDF; it was changed after it "
+                "was made."
+            )
+        if len(content) != entry.size or hashlib.sha256(content).hexdigest() != entry.sha256:
+            raise UploadError(
+                f"The attachment {entry.name} does not match its recorded SHA-256: it was "
+                "damaged or edited. Upload the PDF as it was downloaded, or the answers file."
+            )
+    if ANSWERS_NAME not in files:
+        raise UploadError(_FOREIGN)
+    try:
+        af = answers_mod.parse(files[ANSWERS_NAME])
+    except AnswersError as exc:
+        raise UploadError(f"The answers attached to this PDF cannot be read: {exc}") from exc
+    review = None
+    if REVIEW_NAME in files:
+        try:
+            review = review_mod.parse(files[REVIEW_NAME])
+        except AnswersError as exc:
+            raise UploadError(f"The review attached to this PDF cannot be read: {exc}") from exc
+    if len(original) < len(data):
+        warnings.append(
+            f"{len(data) - len(original):,} bytes were added to this PDF after it was made "
+            "(for example comments or a signature saved by a PDF viewer). They were ignored: "
+            "the assessment is restored as the tool wrote it."
+        )
+    return Upload(
+        answers=af,
+        answers_bytes=files[ANSWERS_NAME],
+        source="pdf",
+        review=review,
+        manifest=manifest,
+        warnings=warnings,
+    )
+
+
+@dataclass(frozen=True)
+class _Seal:
+    original: bytes
+    """The PDF as the tool wrote it (``data`` without anything appended later)."""
+    algorithm: str
+    length: str
+    digest: str
+
+
+def _check_seal(data: bytes, key: bytes | None) -> _Seal:
+    """Find and check the seal of an uploaded PDF; raise UploadError with the reason."""
+    match = _SEAL_RE.search(data)
+    if match is None:
+        if b"%%EOF" not in data[-2048:]:
+            raise UploadError(
+                "This PDF is incomplete (it does not end as a PDF does): it was probably cut "
+                "off while downloading or copying. Download it again."
+            )
+        raise UploadError(_FOREIGN)
+    length = int(match["length"])
+    if length > len(data):
+        if data.rstrip().endswith(b"%%EOF"):  # complete, but rewritten (shorter) since
+            raise UploadError(_CHANGED)
+        raise UploadError(
+            f"This PDF is incomplete: it was {length:,} bytes when made and is now "
+            f"{len(data):,} bytes. It was probably cut off while downloading or copying."
+        )
+    original = data[:length]
+    if match.end() > length or _SEAL_RE.search(original, match.end()):
+        raise UploadError(_CHANGED)
+    algorithm = match["algorithm"].decode("ascii")
+    if algorithm == "hmac-sha256" and key is None:
+        raise UploadError(
+            "This PDF was sealed with a server key that this installation does not have, so "
+            "its integrity cannot be checked here. Upload the answers file instead."
+        )
+    if key is not None and algorithm != "hmac-sha256":
+        raise UploadError(
+            "This PDF was not sealed by this server (it has no key-based seal). Upload the "
+            "answers file, or a PDF made by this server."
+        )
+    s, e = match.span("digest")
+    if not hmac.compare_digest(_digest(original[:s] + original[e:], key), match["digest"].decode()):
+        raise UploadError(_CHANGED)
+    if not original.rstrip().endswith(b"%%EOF"):
+        raise UploadError(_CHANGED)
+    return _Seal(original, algorithm, match["length"].decode(), match["digest"].decode())

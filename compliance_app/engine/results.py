@@ -1,0 +1,113 @@
+"""What the engine returns: the path, the findings, the open questions and the overall result.
+
+All plain, frozen pydantic models so that the CLI can dump them as JSON and the report and
+the UI can read them without knowing how the engine got there.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from compliance_app.rulebase.models import Citation, Severity
+
+Jurisdiction = Literal["ITAR", "EAR", "EAR99", "not_subject", "mixed", "undetermined"]
+Authorization = Literal["yes", "no", "likely", "depends", "undetermined"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TrailEntry(Frozen):
+    """One question asked on the path and the answer given.
+
+    ``answer`` is the raw stored value (str, list[str], float or None when not answered);
+    ``answer_text`` is what a person reads (option labels, country names, number with unit).
+    """
+
+    step_id: str
+    module_id: str
+    question: str
+    answer: str | float | list[str] | None
+    answer_text: str
+    unknown: bool
+    citations: list[Citation]
+
+
+class Firing(Frozen):
+    """A rule (leaf) that fired, with the answers its condition read: the audit trail."""
+
+    rule_id: str
+    rule_title: str
+    module_id: str
+    steps: list[str]
+    """Ids of the steps whose answers the rule's condition read (those on the path)."""
+    next_step: str | None
+    citations: list[Citation]
+
+
+class FindingResult(Frozen):
+    """A finding as produced for this assessment.
+
+    ``fired_by`` lists every rule that produced it (empty for the summary findings that the
+    engine adds itself, see ``derived``).
+    """
+
+    code: str
+    title: str
+    severity: Severity
+    advisory: bool
+    explanation: str
+    next_steps: list[str]
+    citations: list[Citation]
+    fired_by: list[Firing]
+    derived: str | None = None
+    """Why the engine added this finding itself (summary or verification findings)."""
+
+
+class OpenQuestion(Frozen):
+    """An "I don't know" answer that matters: a question for the adviser."""
+
+    step_id: str
+    question: str
+    blocks: Literal["jurisdiction", "authorization", "finding"]
+    why: str
+    who: str
+    document: str
+    rule_id: str | None = None
+    """Set when a rule (not an "I don't know" answer) raised the question."""
+
+
+class Evaluation(Frozen):
+    """The engine's answer for one set of answers.
+
+    * ``path``: step ids visited, in order. When ``complete`` is false the last id is the
+      ``pending_step`` that still needs an answer and the findings are provisional.
+    * ``findings``: ordered by severity (critical first), then catalogue order.
+    * ``jurisdiction`` and ``us_authorization_needed``: decision map, section 3.
+    """
+
+    ruleset_id: str
+    ruleset_version: str
+    regulations_as_of: str
+    countries_as_of: str = ""
+    """Date of the country data (126.1, Country Groups) the result used, ISO format."""
+    complete: bool
+    pending_step: str | None
+    path: list[str]
+    trail: list[TrailEntry]
+    findings: list[FindingResult]
+    open_questions: list[OpenQuestion]
+    jurisdiction: Jurisdiction
+    us_authorization_needed: Authorization
+    unused_answers: list[str]
+    """Answered steps that are no longer on the path: kept, but not used."""
+    fired_rules: list[str] = []
+    """Ids of every rule whose condition held, in rule-base order (also those with no finding)."""
+    calculations: list[str] = []
+    """Plain-language calculations the result rests on (e.g. the de minimis percentage)."""
+
+    def codes(self) -> list[str]:
+        return [f.code for f in self.findings]

@@ -1,0 +1,144 @@
+"""Answer values: checking one against its step, and showing it to a person.
+
+Shapes by step type (see ``docs/rule-format.md``):
+
+=================  =============================================================
+yes_no             ``"yes"`` or ``"no"``
+yes_no_unknown     ``"yes"``, ``"no"`` or ``"idk"``
+one                an option value, or ``"idk"`` if offered
+many               a non-empty list of option values, or ``["idk"]``
+country            ISO 3166-1 alpha-2 code (``"LU"``), or ``"idk"``
+countries          a list of alpha-2 codes (may be empty), or ``["idk"]``
+number             a float within the step's bounds, or ``"idk"``
+text               a string up to the step's ``max_length``
+=================  =============================================================
+"""
+
+from __future__ import annotations
+
+import math
+
+import pycountry
+
+from compliance_app.rulebase.models import UNKNOWN, Step
+
+AnswerValue = str | float | list[str]
+
+
+class AnswerError(ValueError):
+    """An answer does not fit its step. ``str()`` is a message for the user."""
+
+
+def country_name(code: str) -> str:
+    """``"LU"`` -> ``"Luxembourg"`` (the code itself if unknown)."""
+    c = pycountry.countries.get(alpha_2=code)
+    if c is None:
+        return code
+    return getattr(c, "common_name", None) or c.name
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """All ISO 3166-1 countries as ``(code, name)``, sorted by name."""
+    return sorted(
+        ((c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries),
+        key=lambda x: x[1],
+    )
+
+
+def _is_country(code: object) -> bool:
+    # ASCII only: str.upper() maps "ß" to "SS" and "ﬁ" to "FI", which are country codes
+    return (
+        isinstance(code, str)
+        and len(code) == 2
+        and code.isascii()
+        and pycountry.countries.get(alpha_2=code) is not None
+    )
+
+
+def normalize(step: Step, value: object) -> AnswerValue:
+    """Check ``value`` against ``step`` and return it in canonical form.
+
+    Raises AnswerError with a message that says what to enter.
+    """
+    t = step.type
+    allowed = step.option_values()
+    if t in ("yes_no", "yes_no_unknown", "one"):
+        if isinstance(value, str) and value in allowed:
+            return value
+        raise AnswerError(f"Choose one of: {', '.join(step.label_of(v) for v in allowed)}.")
+    if t == "many":
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise AnswerError("Choose at least one option.")
+        bad = [v for v in value if v not in allowed]
+        if bad:
+            raise AnswerError(f"Not an option of this question: {', '.join(bad)}.")
+        if UNKNOWN in value and len(value) > 1:
+            raise AnswerError('"I don\'t know" cannot be combined with other options.')
+        return [v for v in allowed if v in value]  # option order, no duplicates
+    if t == "country":
+        if value == UNKNOWN and step.allow_unknown:
+            return UNKNOWN
+        if isinstance(value, str) and value.isascii() and _is_country(value.upper()):
+            return value.upper()
+        raise AnswerError("Choose a country.")
+    if t == "countries":
+        if value == [UNKNOWN] and step.allow_unknown:
+            return [UNKNOWN]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise AnswerError("Choose the countries from the list.")
+        bad = [v for v in value if not (v.isascii() and _is_country(v.upper()))]
+        if bad:
+            raise AnswerError(f"Not a country code: {', '.join(bad)}.")
+        return sorted({v.upper() for v in value})
+    if t == "number":
+        if value == UNKNOWN and step.allow_unknown:
+            return UNKNOWN
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise AnswerError("Enter a number.")
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond the float range, e.g. 10**400
+            raise AnswerError("Enter a finite number.") from None
+        if math.isnan(number) or math.isinf(number):
+            raise AnswerError("Enter a finite number.")
+        if step.minimum is not None and number < step.minimum:
+            raise AnswerError(f"Enter a number of at least {step.minimum:g}.")
+        if step.maximum is not None and number > step.maximum:
+            raise AnswerError(f"Enter a number of at most {step.maximum:g}.")
+        return number
+    if t == "text":
+        if not isinstance(value, str):
+            raise AnswerError("Enter text.")
+        if len(value) > step.max_length:
+            raise AnswerError(f"Enter at most {step.max_length} characters.")
+        return value
+    raise AnswerError(f"Unknown step type {t}.")  # pragma: no cover - models forbid it
+
+
+def is_unknown(value: object) -> bool:
+    """True for an "I don't know" answer of any step type."""
+    return value == UNKNOWN or (isinstance(value, list) and UNKNOWN in value)
+
+
+def display(step: Step, value: object, lang: str = "en") -> str:
+    """What a person reads for an answer: labels, country names, number with unit."""
+    if value is None:
+        return "(not answered)"
+    if is_unknown(value):
+        return "I don't know"
+    if step.type in ("country",):
+        return f"{country_name(str(value))} ({value})"
+    if step.type == "countries":
+        items = list(value) if isinstance(value, list) else [str(value)]
+        return ", ".join(f"{country_name(c)} ({c})" for c in items) or "(none)"
+    if step.type == "many":
+        items = value if isinstance(value, list) else [value]
+        return "; ".join(step.label_of(str(v), lang) for v in items)
+    if step.type == "number":
+        unit = step.unit.get(lang) if step.unit else ""
+        return f"{float(value):,.2f} {unit}".strip()  # type: ignore[arg-type]
+    if step.type == "text":
+        return str(value)
+    return step.label_of(str(value), lang)

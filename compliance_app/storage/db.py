@@ -1,0 +1,218 @@
+"""The database side of the draft store: configuration, engine, table, migrations, errors.
+
+Used by :mod:`compliance_app.storage.store` (the API) and by ``migrations/env.py``; see
+``docs/storage.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+
+ENV_DB_URL = "COMPLIANCE_DB_URL"
+ENV_DATA_DIR = "COMPLIANCE_DATA_DIR"
+ENV_RETENTION_DAYS = "COMPLIANCE_RETENTION_DAYS"
+DEFAULT_RETENTION_DAYS = 30
+DB_FILENAME = "drafts.sqlite3"
+APP_DIRNAME = "compliance-app"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_PG_MIGRATION_LOCK = 0x636F6D706C69  # pg_advisory_xact_lock key: "compli"
+
+metadata = sa.MetaData(naming_convention={"pk": "pk_%(table_name)s", "ix": "ix_%(column_0_label)s"})
+drafts = sa.Table(
+    "drafts",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True, comment="SHA-256 hex of the draft id"),
+    sa.Column("data", sa.Text, nullable=False, comment="AnswersFile as JSON"),
+    sa.Column("page", sa.String(200), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False, comment="UTC"),
+    sa.Column("updated_at", sa.DateTime, nullable=False, index=True, comment="UTC"),
+    sa.Column(
+        "review", sa.Text, nullable=True, comment="adviser review as YAML (review.dump), or NULL"
+    ),
+)
+"""The one table. Change it only together with a new migration (see ``docs/storage.md``)."""
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+class StorageError(Exception):
+    """The draft store failed. ``str(error)`` is a message for the user (no answer text)."""
+
+
+class DraftNotFound(StorageError):
+    """No such draft: never created, deleted, or expired."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "This saved assessment no longer exists: it was deleted, or it expired after a "
+            "period without changes. Start a new assessment, or upload your answers file."
+        )
+
+
+class InvalidDraftId(DraftNotFound):
+    """A draft id that this store could never have issued (wrong type, length or alphabet)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The link does not point to a saved assessment (the draft id in it is not valid). "
+            "Start a new assessment, or upload your answers file."
+        )
+
+
+class StaleDraftError(StorageError):
+    """The draft was saved elsewhere (another tab) after this copy was loaded."""
+
+    def __init__(self, current_version: int) -> None:
+        self.current_version = current_version
+        super().__init__(
+            "These answers were changed in another tab or window after this page was opened. "
+            "Your last change was not saved, so that the newer answers are not overwritten. "
+            "The page now shows the newer answers; check them and enter your change again."
+        )
+
+
+# --- configuration ------------------------------------------------------------------------------
+
+
+def default_data_dir() -> Path:
+    """``$COMPLIANCE_DATA_DIR``, else the per-user data folder of this app."""
+    configured = os.environ.get(ENV_DATA_DIR)
+    if configured:
+        return Path(configured).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / APP_DIRNAME
+
+
+def default_url() -> str:
+    """``$COMPLIANCE_DB_URL``, else an SQLite file in :func:`default_data_dir`."""
+    return os.environ.get(ENV_DB_URL) or f"sqlite:///{default_data_dir() / DB_FILENAME}"
+
+
+def default_retention_days() -> float:
+    raw = os.environ.get(ENV_RETENTION_DAYS)
+    if not raw:
+        return DEFAULT_RETENTION_DAYS
+    try:
+        return float(raw)
+    except ValueError:
+        raise StorageError(f"{ENV_RETENTION_DAYS} must be a number of days.") from None
+
+
+def _normalise_url(url: str | URL) -> URL:
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # noqa: BLE001 - any parse failure is a configuration error
+        raise StorageError("The database URL is not valid.") from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, not psycopg2
+    return parsed
+
+
+def _prepare_sqlite_file(url: URL) -> None:
+    """Create the folder (private) and the file (owner-only) of an SQLite database."""
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database).expanduser()
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise StorageError(
+            f"The draft database folder {path.parent} cannot be created or written "
+            f"({exc.strerror}). Set {ENV_DATA_DIR} or {ENV_DB_URL}."
+        ) from exc
+
+
+def make_engine(url: str | URL) -> Engine:
+    """An engine for the draft store: parameters hidden from errors, SQLite made transactional."""
+    parsed = _normalise_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        _prepare_sqlite_file(parsed)
+        memory = parsed.database in (None, "", ":memory:")
+        engine = sa.create_engine(
+            parsed,
+            hide_parameters=True,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            poolclass=sa.pool.StaticPool if memory else None,
+        )
+        _make_sqlite_transactional(engine)
+        return engine
+    return sa.create_engine(parsed, hide_parameters=True, pool_pre_ping=True)
+
+
+def _make_sqlite_transactional(engine: Engine) -> None:
+    """pysqlite's own transaction handling skips DDL and defers locks; take them over:
+    every transaction is ``BEGIN IMMEDIATE`` (one writer at a time, others wait up to the busy
+    timeout), so migrations run atomically even when several processes start at once.
+    ``secure_delete`` overwrites deleted drafts in the file instead of leaving them in free pages.
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA secure_delete = ON")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# --- migrations ---------------------------------------------------------------------------------
+
+
+def alembic_config(connection: Connection | None = None) -> Any:
+    """An Alembic config for the shipped migrations (no alembic.ini needed)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (default: the newest). Safe to run concurrently."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+        command.upgrade(alembic_config(conn), revision)
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None before the first migration)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head

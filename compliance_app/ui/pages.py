@@ -1,0 +1,378 @@
+"""The company's pages of the Streamlit wizard: start, one page per question, check your
+answers, results. Logic lives in :mod:`compliance_app.ui.state` and :mod:`compliance_app.ui.forms`.
+User text is shown with ``st.text`` or escaped, never as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from compliance_app.dossier import review as review_mod
+from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.values import AnswerError
+from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
+from compliance_app.storage import store as storage
+from compliance_app.ui import forms
+from compliance_app.ui import state as ui
+from compliance_app.ui.session import (
+    PAGE_ADVISER,
+    answers_bytes,
+    enter,
+    get_store,
+    go,
+    save_button,
+    ss,
+)
+from compliance_app.ui.upload import review_note, show_review, show_upgrade, uploader
+
+IDK = "I don't know"
+START_LABELS = ("Start now", "Continue")
+ADVISER_LABEL = "I am an adviser: review an assessment"
+
+
+def storage_note() -> str:
+    store = get_store()
+    if store is None:
+        return (
+            "**Where your answers are kept:** saving on this server is not available at the "
+            "moment, so your answers are lost when you reload or close the page. Download "
+            "the answers file with **Save progress** and upload it later to continue."
+        )
+    days = store.retention.days or storage.DEFAULT_RETENTION_DAYS
+    return (
+        "**Where your answers are kept:** as you go, your answers are saved on this server in "
+        f"a local database file, for **{days} days after your last change**; nothing is sent "
+        "to anyone else. **Delete my data** (in the sidebar, once you have started) deletes "
+        "them at once. The page address, with `?draft=...` at the end, is the link to your "
+        "answers: open it again to continue where you left off (anyone with the link can see "
+        "and change them). You can also download the answers file with **Save progress** "
+        "(on every question page, the review and results pages, and in the sidebar) and "
+        "upload it, or the PDF report, later."
+    )
+
+
+# --- callbacks (run before the script, so widget values are set before widgets draw) --------
+
+
+def on_start(ruleset: Ruleset) -> None:
+    typed = {f: str(ss.get(ui.company_key(f)) or "") for f in forms.COMPANY_LABELS}
+    errors = forms.company_errors(typed)
+    if errors:
+        ss.field_errors = errors
+        return
+    ss.company = {**ss.company, **typed}
+    go(ui.first_page(ruleset, ss.answers, ss.return_to_review))
+
+
+def on_next(ruleset: Ruleset, step_id: str) -> None:
+    step = ruleset.steps[step_id]
+    raw = ui.raw_from_widgets(step, ss)
+    try:
+        if step.type == "text":
+            forms.check_text_answer(raw, step.max_length)
+        ss.answers = ui.apply_answer(ruleset, ss.answers, step_id, raw)
+    except AnswerError as exc:
+        ss.error = str(exc)
+        return
+    ss.company = forms.sync_company_country(ruleset, ss.answers, ss.company)
+    go(ui.next_page(ruleset, ss.answers, step_id, ss.return_to_review))
+
+
+def on_back(ruleset: Ruleset, step_id: str) -> None:
+    go(ui.previous_page(ruleset, ss.answers, step_id, ss.return_to_review), False)
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+INTRO = (
+    "This tool asks about your company, your product and your US partners, and tells you "
+    "whether the US export rules (**ITAR** and **EAR**) are likely to apply and whether a "
+    "US authorisation may be needed. It lists open questions for your adviser.\n\n"
+    "**It is guidance only, not legal advice.** It does not replace a classification by "
+    "your supplier or the US authorities, nor EU or national export controls.\n\n"
+    "It takes about **15 minutes**. Have at hand:\n"
+    "- the bill of materials, with the origin and the US classification (USML category or "
+    "ECCN) of every US part, material and software;\n"
+    "- the values of the US content and of your product;\n"
+    "- the nationalities of the staff who will see US technical data;\n"
+    "- the licences and agreements of your US partner (DSP-5, TAA, BIS licence)."
+)
+
+
+def page_start(ruleset: Ruleset) -> None:
+    enter(ui.PAGE_START, {ui.company_key(f): ss.company.get(f, "") for f in forms.COMPANY_LABELS})
+    st.title(ruleset.meta.title.en)
+    st.info(storage_note())
+    st.markdown(INTRO)
+    st.subheader("About the assessment")
+    errors = ss.field_errors
+    if errors:
+        st.error("There is a problem: " + " ".join(errors.values()))
+    for f, label in forms.COMPANY_LABELS.items():
+        if f in errors:
+            st.error(errors[f])
+        st.text_input(label, key=ui.company_key(f))
+    label = START_LABELS[1] if ss.answers else START_LABELS[0]
+    st.button(label, key="start", type="primary", on_click=on_start, args=(ruleset,))
+    if ss.answers:
+        save_button(ruleset, "save_start")
+    st.subheader("Continue a saved assessment")
+    uploader(ruleset)
+    st.subheader("Advisers")
+    st.markdown(
+        "Review an assessment a company sent you (its PDF report or answers file): agree or "
+        "dispute each finding, comment, sign off and download the reviewed report."
+    )
+    st.button(ADVISER_LABEL, key="adviser_mode", on_click=go, args=(PAGE_ADVISER,))
+
+
+def draw_widget(step: Step) -> None:
+    """The step's input, with a visible label (the question is the page heading)."""
+    key = ui.widget_key(step.id)
+    t = step.type
+    if t in ("yes_no", "yes_no_unknown", "one"):
+        options = step.option_values()
+        hints = {o.value: o.hint.en for o in step.options if o.hint}
+        st.radio(
+            "Choose one",
+            options,
+            index=None,
+            format_func=step.label_of,
+            key=key,
+            captions=[hints.get(v, "") for v in options] if hints else None,
+        )
+    elif t == "many":
+        st.caption("Select all that apply.")
+        for v in step.option_values():
+            if v == UNKNOWN:
+                st.caption("or")
+            st.checkbox(step.label_of(v), key=ui.widget_key(step.id, v))
+    elif t in ("country", "countries"):
+        labels = forms.country_labels()
+        options = list(labels) + ([UNKNOWN] if step.allow_unknown else [])
+        names = {**labels, UNKNOWN: IDK}
+        if t == "country":
+            st.selectbox(
+                "Country (type a name or a two-letter code)",
+                options,
+                index=None,
+                format_func=names.get,
+                placeholder="Choose a country",
+                key=key,
+            )
+        else:
+            st.multiselect(
+                "Countries (type a name or a two-letter code; leave empty if there is none)",
+                options,
+                format_func=names.get,
+                placeholder="Choose countries",
+                key=key,
+            )
+    elif t == "number":
+        unit = f" in {step.unit.en}" if step.unit else ""
+        st.number_input(f"Amount{unit}", value=None, format="%.2f", key=key)
+        if step.allow_unknown:
+            st.checkbox(IDK, key=ui.widget_key(step.id, UNKNOWN))
+    else:
+        st.text_area("Your answer (optional)", key=key)
+        st.caption(f"At most {step.max_length:,} characters.")
+
+
+def links(citations: list) -> None:
+    for c in citations:
+        st.markdown(f"- [{ui.md_escape(c.citation)}]({c.url}): {ui.md_escape(c.title)}")
+
+
+def page_step(ruleset: Ruleset, step_id: str) -> None:
+    step = ruleset.steps[step_id]
+    stored = ss.answers.get(step_id)
+    if stored is None and step_id == forms.country_step(ruleset):
+        stored = ss.company.get("country") or None  # from an older answers file
+    enter(ui.step_page(step_id), ui.widget_initial_values(step, stored))
+    prog = ui.progress(ruleset, ss.answers, step_id)
+    if ss.error:
+        st.error("There is a problem: " + ui.md_escape(ss.error))
+    st.caption(
+        f"Section {prog.module_number} of {prog.module_count}: {prog.module_title} · "
+        f"Question {prog.number}"
+    )
+    st.progress(prog.fraction)
+    st.header(step.question.en)
+    if step.hint:
+        st.caption(step.hint.en)
+    if step.help:
+        with st.expander("Help with this question"):
+            st.markdown(step.help.en)
+    if ss.error:
+        st.error(ui.md_escape(ss.error))
+    draw_widget(step)
+    if step.citations:
+        st.caption("References")
+        links([ruleset.citations[c] for c in step.citations if c in ruleset.citations])
+    back, nxt = st.columns(2)
+    back.button("Back", key="back", on_click=on_back, args=(ruleset, step_id))
+    nxt.button("Next", key="next", type="primary", on_click=on_next, args=(ruleset, step_id))
+    save_button(ruleset, "save_step")
+
+
+def change_label(question: str) -> str:
+    return "Change " + ui.md_escape(question)
+
+
+def page_review(ruleset: Ruleset) -> None:
+    enter(ui.PAGE_REVIEW, {})
+    ss.return_to_review = False
+    ev = evaluate(ruleset, ss.answers)
+    st.title("Check your answers")
+    show_upgrade(ss.upgrade)
+    st.subheader("Company")
+    for f, title in (("name", "Name"), ("contact", "Contact"), ("assessment_title", "Title")):
+        c1, c2 = st.columns([2, 3])
+        c1.markdown(f"**{title}**")
+        c2.text(ss.company.get(f) or "(not given)")
+    st.button(
+        "Change company details", key="change_company", on_click=go, args=(ui.PAGE_START, True)
+    )
+    st.subheader("Your answers")
+    for entry in ev.trail:
+        if entry.step_id == ev.pending_step:
+            continue
+        c1, c2 = st.columns([1, 1])
+        c1.markdown(f"**{ui.md_escape(entry.question)}**")
+        c2.text(entry.answer_text)
+        c2.button(
+            change_label(entry.question),
+            key=f"change_{entry.step_id}",
+            type="tertiary",
+            on_click=go,
+            args=(ui.step_page(entry.step_id), True),
+        )
+    if ev.unused_answers:
+        st.caption(
+            f"{len(ev.unused_answers)} earlier answer(s) are no longer on your path: they are "
+            "kept in the answers file but not used."
+        )
+    if ev.complete:
+        st.button(
+            "See results", key="see_results", type="primary", on_click=go, args=(ui.PAGE_RESULTS,)
+        )
+    else:
+        st.warning("You have not answered every question yet.")
+        st.button(
+            "Continue",
+            key="continue",
+            type="primary",
+            on_click=go,
+            args=(ui.step_page(ev.pending_step),),
+        )
+    st.button(
+        "Back",
+        key="review_back",
+        on_click=go,
+        args=(ui.review_back_page(ruleset, ss.answers), False),
+    )
+    save_button(ruleset, "save_review")
+
+
+def finding_block(f, questions: dict[str, str], severity: str) -> None:
+    with st.expander(f"{f.title} ({f.code})", expanded=severity in ("critical", "high")):
+        if ss.review is not None:
+            review_note(ss.review, f.code)
+        st.markdown(f.explanation)
+        if f.next_steps:
+            st.markdown(
+                "**Next steps**\n" + "".join(f"\n- {ui.md_escape(s)}" for s in f.next_steps)
+            )
+        if f.citations:
+            st.markdown("**References**")
+            links(f.citations)
+        why = [
+            f"- Rule {x.rule_id} ({ui.md_escape(x.rule_title)}), from your answers to: "
+            + "; ".join(ui.md_escape(questions.get(s, s)) for s in x.steps)
+            for x in f.fired_by
+        ]
+        if why or f.derived:
+            st.markdown("**Why**\n" + "".join("\n" + w for w in why))
+            if f.derived:
+                st.caption(f.derived)
+
+
+def page_results(ruleset: Ruleset) -> None:
+    enter(ui.PAGE_RESULTS, {})
+    meta = ruleset.meta
+    ev = evaluate(ruleset, ss.answers)
+    st.title("Results")
+    st.warning("**Guidance only, not legal advice.** " + meta.disclaimer.en)
+    show_upgrade(ss.upgrade)
+    j_label, j_text, a_label, a_text = ui.summary(ev)
+    st.subheader(f"Jurisdiction: {j_label}")
+    st.markdown(j_text)
+    st.subheader(f"US authorisation needed: {a_label}")
+    st.markdown(a_text)
+    st.caption(f"Rules {meta.id} {meta.version}, regulations as of {meta.regulations_as_of}.")
+    if ev.open_questions:
+        st.header("Questions for your adviser")
+        for q in ev.open_questions:
+            st.markdown(
+                f"**{ui.md_escape(q.question)}**\n\n- Why it matters: {ui.md_escape(q.why)}\n"
+                f"- Who can answer: {ui.md_escape(q.who)}\n- Document to ask for: "
+                f"{ui.md_escape(q.document)}"
+            )
+    st.header("Findings")
+    questions = {s: ruleset.steps[s].question.en for s in ev.path}
+    for severity, items in ui.findings_by_severity(ev):
+        st.subheader(f"{severity.capitalize()} ({len(items)})")
+        for f in items:
+            finding_block(f, questions, severity)
+    if ss.review is not None:
+        show_review(ruleset, ss.review, ev)
+    if ev.calculations:
+        st.header("Calculations")
+        for c in ev.calculations:
+            st.text(c)
+    st.header("Download")
+    pdf_buttons(ruleset, ev)
+    save_button(ruleset, "save_results")
+    st.button("Back to your answers", key="to_review", on_click=go, args=(ui.PAGE_REVIEW,))
+
+
+def build_cached(cache: str, key: str, build) -> tuple[bytes | None, str | None]:
+    """``build()`` once per ``key`` (kept in session state under ``cache``); a failure is
+    returned as text, never raised (the report is another module)."""
+    cached = ss.get(cache)
+    if not cached or cached[0] != key:
+        try:
+            cached = (key, build(), None)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the page still works
+            cached = (key, None, f"{type(exc).__name__}: {exc}")
+        ss[cache] = cached
+    return cached[1], cached[2]
+
+
+def pdf_buttons(ruleset: Ruleset, ev) -> None:
+    review = ss.review
+    data = answers_bytes(ruleset)
+    if review is not None:
+        data += b"\0" + review_mod.dump(review)
+
+    def build() -> bytes:
+        from compliance_app.report.builder import build_pdf
+
+        af = ui.answers_file(ruleset, ss.answers, ss.company)
+        return build_pdf(ruleset.meta, af, ev, review=review)
+
+    pdf, problem = build_cached("pdf_cache", ui.upload_key(data), build)
+    if pdf is None:
+        st.error("The PDF report could not be built. Save the answers file and try again later.")
+        st.text(problem or "")
+    else:
+        st.download_button(
+            "Download the report (PDF)",
+            data=pdf,
+            file_name=f"export-assessment-report-{dt.date.today().isoformat()}.pdf",
+            mime="application/pdf",
+            key="pdf",
+            on_click="ignore",
+        )

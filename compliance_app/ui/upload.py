@@ -1,0 +1,139 @@
+"""Uploads in the wizard: PDF reports of this tool and answers files (issue "The answers
+travel with the report"), the rule-base changes since the file was made, and the adviser's
+review shown to the company.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from compliance_app.dossier.answers import MAX_BYTES, AnswersError
+from compliance_app.dossier.review import Review, check
+from compliance_app.dossier.transport import MAX_UPLOAD_BYTES, Upload, read_upload
+from compliance_app.engine.evaluation import evaluate
+from compliance_app.rulebase.models import Ruleset
+from compliance_app.ui import forms
+from compliance_app.ui import state as ui
+from compliance_app.ui.session import go, ss
+
+UPLOAD_TYPES = ["pdf", "yaml", "yml", "json"]
+UPLOAD_LABEL = "Upload a PDF report of this tool or an answers file"
+UPLOAD_LIMITS = (
+    f"Accepted: a PDF report downloaded from this tool (.pdf, at most "
+    f"{MAX_UPLOAD_BYTES // 1_000_000} MB) or an answers file (.yaml, .yml or .json, at most "
+    f"{MAX_BYTES // 1_000_000} MB). Larger files and other types are refused."
+)
+
+
+def clear_status(key: str) -> None:
+    """A new file was chosen: forget the refusal message of the previous one."""
+    ss.upload_status = {k: v for k, v in ss.upload_status.items() if not k.startswith(key + ":")}
+
+
+def read_new_upload(key: str, label: str) -> tuple[Upload | None, str | None]:
+    """Draw an uploader; return ``(upload, None)`` the first time a file is accepted (pitfall
+    S3: the uploader hands the same file to every later run) and ``(None, ukey)`` otherwise.
+    A refusal is shown under the uploader for as long as that file is in it."""
+    st.caption(UPLOAD_LIMITS)
+    f = st.file_uploader(label, type=UPLOAD_TYPES, key=key, on_change=clear_status, args=(key,))
+    if f is None:
+        return None, None
+    data = f.getvalue()
+    ukey = key + ":" + ui.upload_key(data, str(getattr(f, "file_id", "")))
+    if ukey in ss.seen_uploads:
+        if ukey in ss.upload_status:
+            st.error("File refused: " + ui.md_escape(ss.upload_status[ukey]))
+        return None, ukey
+    ss.seen_uploads = [*ss.seen_uploads, ukey]
+    try:
+        return read_upload(data, f.name), ukey
+    except AnswersError as exc:
+        ss.upload_status = {**ss.upload_status, ukey: str(exc)}
+        st.error("File refused: " + ui.md_escape(str(exc)))
+        return None, ukey
+
+
+def uploader(ruleset: Ruleset) -> None:
+    """Continue an assessment from an uploaded PDF or answers file; a refused file changes
+    nothing. One widget (one key): in the main area on the start page, in the sidebar
+    elsewhere, so the uploaded file follows the user and is never imported twice."""
+    up, ukey = read_new_upload("upload", UPLOAD_LABEL + " to continue")
+    if up is None:
+        return
+    try:
+        imported = ui.import_answers(ruleset, up.answers_bytes)
+    except AnswersError as exc:
+        ss.upload_status = {**ss.upload_status, ukey: str(exc)}
+        st.error("File refused: " + ui.md_escape(str(exc)))
+        return
+    ss.answers = imported.answers
+    ss.company = imported.company  # as in the file: a review's SHA-256 covers it
+    ev = evaluate(ruleset, ss.answers)
+    ss.upgrade = forms.upgrade_of(ruleset, up.answers, ev, up.previous_codes)
+    ss.review = up.review
+    ss.flash = [*up.warnings, *imported.warnings]
+    ss.drawn_page = None
+    go(ui.resume_page(ruleset, ss.answers), False)
+    st.rerun()
+
+
+def show_upgrade(u: forms.Upgrade | None) -> None:
+    """The rule-base changes since the uploaded file was made (kept until the next upload)."""
+    if u is None:
+        return
+    with st.expander(
+        f"What changed since rule base version {u.old_version} (this is {u.new_version})",
+        expanded=True,
+    ):
+        st.markdown("**Changes in the rules**")
+        for line in u.changes or ["No change to the questions or rules."]:
+            st.text("- " + line)
+        st.markdown("**What this means for your answers**")
+        for line in u.affecting or ["None of your answers is affected."]:
+            st.text("- " + line)
+        st.caption(f"Your answers are evaluated on the current rules ({u.new_version}).")
+        if u.had_previous:
+            st.markdown("**Findings since the report you uploaded**")
+            for line in u.appeared:
+                st.text("New: " + line)
+            for line in u.disappeared:
+                st.text("No longer found: " + line)
+            if not u.appeared and not u.disappeared:
+                st.text("The findings are the same as in the report you uploaded.")
+
+
+def review_note(review: Review, code: str) -> None:
+    """The adviser's view of one finding, next to it on the results page."""
+    fr = review.of(code)
+    if fr is None:
+        st.caption("Adviser: not reviewed.")
+        return
+    verdict = "agreed" if fr.status == "agreed" else "DISPUTED"
+    show = st.info if fr.status == "agreed" else st.warning
+    show(f"Adviser {verdict}" + (": " + ui.md_escape(fr.comment) if fr.comment else "."))
+
+
+def show_review(ruleset: Ruleset, review: Review, ev) -> None:
+    """The review section of the results page (company side)."""
+    st.header("Adviser review")
+    who = ui.md_escape(review.reviewer_name or "the adviser")
+    org = f" ({ui.md_escape(review.organisation)})" if review.organisation else ""
+    if review.signed:
+        st.success(f"Reviewed and signed off by {who}{org} on {review.signed_on.isoformat()}.")
+    else:
+        st.warning(f"Review by {who}{org} in progress: not signed off.")
+    af = ui.answers_file(ruleset, ss.answers, ss.company)
+    for w in check(review, af, ev):
+        st.warning(ui.md_escape(w))
+    if review.general_comments:
+        st.markdown("**General comments**")
+        st.text(review.general_comments)
+    if review.extra_next_steps:
+        st.markdown("**Additional next steps from your adviser**")
+        for s in review.extra_next_steps:
+            st.text("- " + s)
+    if review.log:
+        with st.expander("Change log"):
+            for e in review.log:
+                on = e.on.isoformat() if e.on else "-"
+                st.text(f"{on}  {e.by}: {e.text}")

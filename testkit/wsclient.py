@@ -1,0 +1,161 @@
+"""A browser session without a browser: Streamlit's own websocket protocol (what the page
+sends: rerun requests with widget states) on 127.0.0.1, for the soak test and the no-egress
+test when Chromium is not there.
+
+``Session.walk(...)`` fills the start page, answers every question from an answers dict, goes
+to the results page and downloads the PDF and the answers file from their ``/media/`` URLs.
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.request
+
+from compliance_app.rulebase.models import UNKNOWN, Ruleset
+from compliance_app.ui import forms
+from compliance_app.ui import state as ui
+
+HOST = "127.0.0.1"
+IDK = "I don't know"
+
+
+class Session:
+    def __init__(self, port: int, timeout: float = 120.0) -> None:
+        from websockets.sync.client import connect
+
+        self.port = port
+        self.timeout = timeout
+        self._conn = connect(
+            f"ws://{HOST}:{port}/_stcore/stream",
+            subprotocols=["streamlit"],  # type: ignore[list-item]
+            max_size=None,
+            open_timeout=timeout,
+        )
+        self.ws = self._conn.__enter__()
+        self.tree = None
+        self.downloads: dict[str, str] = {}  # button label -> /media/ URL
+        self.clicks: list[float] = []
+
+    def close(self) -> None:
+        self._conn.__exit__(None, None, None)
+
+    def rerun(self, states=None):
+        """Send a rerun request; wait for the run to finish; return the element tree."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        from streamlit.testing.v1.element_tree import parse_tree_from_messages
+
+        msg = BackMsg()
+        msg.rerun_script.query_string = ""
+        if states is not None:
+            msg.rerun_script.widget_states.CopyFrom(states)
+        t = time.perf_counter()
+        self.ws.send(msg.SerializeToString())
+        deltas = []
+        while True:
+            fm = ForwardMsg()
+            fm.ParseFromString(self.ws.recv(timeout=self.timeout))
+            kind = fm.WhichOneof("type")
+            if kind == "delta":
+                deltas.append(fm)
+            elif kind == "script_finished":
+                if fm.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    deltas = []
+                    continue
+                break
+        self.clicks.append(time.perf_counter() - t)
+        self.downloads = {}
+        for fm in deltas:
+            el = fm.delta.new_element
+            if fm.delta.WhichOneof("type") == "new_element" and el.WhichOneof("type") == (
+                "download_button"
+            ):
+                self.downloads[el.download_button.label] = el.download_button.url
+        self.tree = parse_tree_from_messages(deltas)
+        return self.tree
+
+    # --- reading the page ------------------------------------------------------------------
+
+    def texts(self, kind: str) -> list[str]:
+        return [e.value for e in self.tree.get(kind)]
+
+    def widget_id(self, kind: str, key: str) -> str:
+        for e in self.tree.get(kind):
+            if e.key == key:
+                return e.id
+        raise KeyError(f"no {kind} {key!r} on the page")
+
+    def step_id(self, ruleset: Ruleset) -> str | None:
+        heads = self.texts("header")
+        by_question = {s.question.en: s.id for s in ruleset.steps.values()}
+        return by_question.get(heads[0]) if heads else None
+
+    def fetch(self, label: str) -> bytes:
+        url = self.downloads[label]
+        with urllib.request.urlopen(f"http://{HOST}:{self.port}{url}", timeout=60) as r:  # noqa: S310
+            return r.read()
+
+    # --- acting ---------------------------------------------------------------------------
+
+    def click(self, key: str, **values):
+        """Set widgets (key -> (kind, value)) and press the button ``key``."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
+
+        out = []
+        for wkey, (kind, value) in values.items():
+            w = WidgetState(id=self.widget_id(kind, wkey))
+            if kind in ("radio", "selectbox"):
+                w.string_value = value
+            elif kind == "multiselect":
+                w.string_array_value.data[:] = value
+            elif kind == "checkbox":
+                w.bool_value = value
+            elif kind == "number_input":
+                w.double_value = value
+            else:
+                w.string_value = value
+            out.append(w)
+        out.append(WidgetState(id=self.widget_id("button", key), trigger_value=True))
+        return self.rerun(WidgetStates(widgets=out))
+
+    def answer(self, ruleset: Ruleset, step_id: str, value):
+        step = ruleset.steps[step_id]
+        names = {**forms.country_labels(), UNKNOWN: IDK}
+        key = ui.widget_key(step_id)
+        t = step.type
+        if t in ("yes_no", "yes_no_unknown", "one"):
+            values = {key: ("radio", step.label_of(value))}
+        elif t == "many":
+            values = {
+                ui.widget_key(step_id, v): ("checkbox", v in value) for v in step.option_values()
+            }
+        elif t == "country":
+            values = {key: ("selectbox", names[value])}
+        elif t == "countries":
+            values = {key: ("multiselect", [names[v] for v in value])}
+        elif t == "number" and value == UNKNOWN:
+            values = {ui.widget_key(step_id, UNKNOWN): ("checkbox", True)}
+        elif t == "number":
+            values = {key: ("number_input", float(value))}
+        else:
+            values = {key: ("text_area", value)}
+        return self.click("next", **values)
+
+    def walk(self, ruleset: Ruleset, answers: dict, company: str, think=None) -> dict[str, bytes]:
+        """A whole assessment: start page, every question, results; returns the downloads
+        of the results page (PDF and answers file) by button label."""
+        self.rerun()
+        self.click("start", company_name=("text_input", company))
+        for _ in range(len(ruleset.steps) + 1):
+            step_id = self.step_id(ruleset)
+            if step_id is None:
+                break
+            if think:
+                think()
+            self.answer(ruleset, step_id, answers[step_id])
+        if "Check your answers" not in self.texts("title"):
+            raise AssertionError(f"walk ended on {self.texts('title')} {self.texts('header')}")
+        self.click("see_results")
+        if "Results" not in self.texts("title"):
+            raise AssertionError(f"no results page: {self.texts('title')}")
+        return {label: self.fetch(label) for label in self.downloads}
