@@ -64,7 +64,10 @@ def squash(text: str) -> str:
 def test_start_set_and_sign_off(case, signed: Review) -> None:
     _, af, ev = case
     assert signed.signed and signed.signed_on == DAY
-    assert signed.answers_sha256 == review.answers_digest(af)
+    assert review.same_answers(signed, af)
+    assert signed.answers_sha256 != review.answers_digest(
+        af.model_copy(update={"company": af.company.model_copy(update={"name": "Other"})})
+    )
     assert signed.of(ev.codes()[0]) == FindingReview(
         code=ev.codes()[0], status="disputed", comment=TRICKY
     )

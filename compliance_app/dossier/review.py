@@ -140,10 +140,12 @@ def start_review(
     ]
     if today is not None:
         log.append(LogEntry(on=today, by=reviewer_name, event="review", text="Review started."))
+    ref = RulesetRef(id=evaluation.ruleset_id, version=evaluation.ruleset_version)
     return Review(
-        answers_sha256=answers_digest(answers),
+        # the answers as stamped with the rule base the review is made on (see same_answers)
+        answers_sha256=answers_digest(answers.model_copy(update={"ruleset": ref})),
         report_id=report_id,
-        ruleset=RulesetRef(id=evaluation.ruleset_id, version=evaluation.ruleset_version),
+        ruleset=ref,
         reviewer_name=reviewer_name,
         organisation=organisation,
         log=log,
@@ -183,6 +185,21 @@ def sign_off(review: Review, on: dt.date) -> Review:
     return review.model_copy(update={"signed_on": on, "log": [*review.log, entry]})
 
 
+def same_answers(review: Review, answers: AnswersFile) -> bool:
+    """True if ``answers`` are the answers the review was made on.
+
+    The app stamps an answers file with the rule-base version it loads it with, so the same
+    answers re-opened after a rule-base update carry another version: the digest is compared
+    both as is and with the version the review names (a rule-base change is reported on its own).
+    """
+    if review.answers_sha256 == answers_digest(answers):
+        return True
+    if review.ruleset is None:
+        return False
+    restamped = answers.model_copy(update={"ruleset": review.ruleset})
+    return review.answers_sha256 == answers_digest(restamped)
+
+
 def check(review: Review, answers: AnswersFile, evaluation: Evaluation) -> list[str]:
     """Plain-language warnings about a review that may not fit this assessment.
 
@@ -191,7 +208,7 @@ def check(review: Review, answers: AnswersFile, evaluation: Evaluation) -> list[
     * reviewed findings that this assessment no longer has, and findings not reviewed.
     """
     out: list[str] = []
-    if review.answers_sha256 and review.answers_sha256 != answers_digest(answers):
+    if review.answers_sha256 and not same_answers(review, answers):
         out.append(
             "The answers were changed after this review was made: the review may not fit "
             "the findings shown."

@@ -68,6 +68,10 @@ class Citation(Strict):
     url: Annotated[str, Field(pattern=r"^https://")]
     confidence: Confidence
     checked: dt.date
+    read_in: str | None = None
+    """Where we read the text ourselves: a URL, or ``owner/repo path@commit`` of a copy."""
+    text_date: str | None = None
+    """Date of the text read (e.g. ``2025-01-24``, ``eCFR of about Jan 2025``, the FR notice date)."""
     note: str | None = None
 
 
@@ -225,6 +229,12 @@ class CountryGroup(Strict):
     checked: dt.date
     confidence: Confidence
     countries: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]]
+    read_in: str | None = None
+    """Where the membership was read (URL, or ``owner/repo path@commit``)."""
+    text_date: str | None = None
+    """Date of the text the membership was read in."""
+    last_change: str | None = None
+    """The Federal Register rule of the group's last change, e.g. ``91 FR 1234 (3 Feb 2026)``."""
     note: str | None = None
 
 
