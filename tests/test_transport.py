@@ -88,7 +88,10 @@ def test_pdf_upload_restores_the_same_answers_file_byte_for_byte(case, pdf) -> N
     assert up.review is None and up.warnings == []
     assert up.previous_codes == ev.codes()
     assert up.manifest is not None
-    assert (up.manifest.ruleset.id, up.manifest.ruleset.version) == (ev.ruleset_id, ev.ruleset_version)
+    assert (up.manifest.ruleset.id, up.manifest.ruleset.version) == (
+        ev.ruleset_id,
+        ev.ruleset_version,
+    )
     assert up.manifest.result.jurisdiction == ev.jurisdiction
 
 

@@ -71,7 +71,7 @@ class Citation(Strict):
     read_in: str | None = None
     """Where we read the text ourselves: a URL, or ``owner/repo path@commit`` of a copy."""
     text_date: str | None = None
-    """Date of the text read (e.g. ``2025-01-24``, ``eCFR of about Jan 2025``, the FR notice date)."""
+    """Date of the text read (``2025-01-24``, ``eCFR of about Jan 2025``, an FR notice date)."""
     note: str | None = None
 
 
