@@ -5,6 +5,11 @@ Each file opens with comment lines stating its expected outcome::
     # expected: jurisdiction=ITAR, us_authorization_needed=yes
     # expected findings include: AUTH_TAA, ITAR_TECHNICAL_DATA
     # rules fired: L7.2, L10.1
+    # expected findings exclude: PROSCRIBED_126_1
+    # rules not fired: L7.13
+
+The last two lines are optional: a regression test of a wrong finding states what must not
+appear.
 """
 
 from __future__ import annotations
@@ -33,6 +38,10 @@ def _expected(text: str) -> dict[str, object]:
     out["findings"] = set(m.group(1).replace(" ", "").split(",")) - {""} if m else set()
     m = re.search(r"^# rules fired: (.*)$", text, re.M)
     out["rules"] = set(m.group(1).replace(" ", "").split(",")) - {""} if m else set()
+    m = re.search(r"^# expected findings exclude: (.*)$", text, re.M)
+    out["no_findings"] = set(m.group(1).replace(" ", "").split(",")) - {""} if m else set()
+    m = re.search(r"^# rules not fired: (.*)$", text, re.M)
+    out["no_rules"] = set(m.group(1).replace(" ", "").split(",")) - {""} if m else set()
     return out
 
 
@@ -45,3 +54,5 @@ def test_extra_case(path):
     assert (ev.jurisdiction, ev.us_authorization_needed) == (want["jurisdiction"], want["auth"])
     assert want["findings"] - ADVISORY <= set(ev.codes())
     assert want["rules"] <= set(ev.fired_rules)
+    assert not want["no_findings"] & set(ev.codes()), want["no_findings"] & set(ev.codes())
+    assert not want["no_rules"] & set(ev.fired_rules), want["no_rules"] & set(ev.fired_rules)
