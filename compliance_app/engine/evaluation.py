@@ -6,9 +6,10 @@ follows the decision map, section 3 (see ``docs/rule-format.md`` for the exact s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
-from compliance_app.engine import deminimis
+from compliance_app.engine.facts import Facts as _Facts
 from compliance_app.engine.results import (
     Authorization,
     Evaluation,
@@ -30,69 +31,6 @@ VERIFY = "VERIFY_CURRENT_RULE"
 NOT_SUBJECT = "NOT_SUBJECT_US_EXPORT_CONTROLS"
 NO_AUTH = "NO_US_AUTH_NEEDED"
 NLR = "AUTH_NLR"
-
-
-class _Facts:
-    """Answers visible on the path, plus facts the engine computes (lazily, once)."""
-
-    def __init__(self, ruleset: Ruleset, visible: dict[str, AnswerValue]) -> None:
-        self.ruleset = ruleset
-        self.answers = visible
-        self._de_minimis: deminimis.DeMinimis | None = None
-
-    @property
-    def de_minimis(self) -> deminimis.DeMinimis:
-        if self._de_minimis is None:
-            cfg = self.ruleset.meta.de_minimis
-            content = self.answers.get(cfg.content_step)
-            dest = self.answers.get(cfg.destination_step)
-            unit_step = self.ruleset.steps.get(cfg.total_value_step)
-            unit = unit_step.unit.en if unit_step and unit_step.unit else ""
-            self._de_minimis = deminimis.calculate(
-                self.ruleset,
-                content if isinstance(content, list) else None,
-                dest if isinstance(dest, str) else None,
-                self.answers.get(cfg.us_value_step),  # type: ignore[arg-type]
-                self.answers.get(cfg.total_value_step),  # type: ignore[arg-type]
-                unit,
-            )
-        return self._de_minimis
-
-    def holds(self, cond: Condition) -> bool:
-        """Evaluate ``cond``; a test on a step that is not on the path is false."""
-        if cond.all_ is not None:
-            return all(self.holds(c) for c in cond.all_)
-        if cond.any_ is not None:
-            return any(self.holds(c) for c in cond.any_)
-        if cond.not_ is not None:
-            return not self.holds(cond.not_)
-        if cond.ref is not None:
-            named = self.ruleset.conditions.get(cond.ref)
-            return named is not None and self.holds(named.when)
-        if cond.fact is not None:
-            value = self.de_minimis.status
-            return value == cond.is_ if cond.is_ is not None else value in (cond.in_ or [])
-        if cond.country is not None:
-            value = self.answers.get(cond.country)
-            codes = value if isinstance(value, list) else [value] if isinstance(value, str) else []
-            try:
-                members = self.ruleset.group(cond.in_group or "").countries
-            except KeyError:
-                return False
-            return any(c in members for c in codes)
-        value = self.answers.get(cond.answer or "")
-        if cond.answered is not None:
-            return (value is not None) == cond.answered
-        if value is None:
-            return False
-        if cond.is_ is not None:
-            return value == cond.is_
-        if cond.in_ is not None:
-            return value in cond.in_
-        items = value if isinstance(value, list) else [value]
-        if cond.includes is not None:
-            return cond.includes in items
-        return any(v in items for v in cond.includes_any or [])
 
 
 def walk(ruleset: Ruleset, answers: Mapping[str, object]) -> tuple[list[str], dict, str | None]:
@@ -166,6 +104,15 @@ def _uses_fact(ruleset: Ruleset, cond: Condition) -> bool:
     )
 
 
+def _why_steps(facts: _Facts, rule: Rule, path: list[str]) -> list[str]:
+    """The steps whose answers made ``rule`` fire, in path order; when only negations made it
+    fire, every step its condition read."""
+    decisive = facts.why(rule.when)
+    if not decisive:
+        decisive = set(_rule_reads(facts.ruleset, rule))
+    return [s for s in path if s in decisive]
+
+
 def _cites(ruleset: Ruleset, ids: list[str]) -> list[Citation]:
     return [ruleset.citations[c] for c in ids if c in ruleset.citations]
 
@@ -199,7 +146,7 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
             rule_id=rule.id,
             rule_title=rule.title.get(lang),
             module_id=rule_module[rule.id],
-            steps=[s for s in path if s in _rule_reads(ruleset, rule)],
+            steps=_why_steps(facts, rule, path),
             next_step=rule.next_step.get(lang) if rule.next_step else None,
             citations=rule_cites,
         )
@@ -297,7 +244,7 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
                 severity=f.severity,
                 advisory=f.advisory,
                 explanation=f.explanation.get(lang),
-                next_steps=_dedupe(steps_text + [s.get(lang) for s in f.next_steps]),
+                next_steps=merge_next_steps(steps_text, [s.get(lang) for s in f.next_steps]),
                 citations=_dedupe_cites(
                     _cites(ruleset, f.citations) + [c for x in firings for c in x.citations]
                 ),
@@ -359,6 +306,33 @@ def _authorization(effects: list[str]) -> Authorization:
 
 def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+_FILLER = frozenset(
+    "a an and any as at be before by do for from if in is it its of on or the this that to "
+    "with your you".split()
+)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"\w+", text.lower()) if w not in _FILLER)
+
+
+def merge_next_steps(rule_steps: list[str], catalogue_steps: list[str]) -> list[str]:
+    """One list of next steps for a finding, without the same step twice in other words.
+
+    The steps of the rules that fired come first (they fit the case); a catalogue step of the
+    finding is left out when a rule step already says it: at least 60 % of its words (leaving
+    out filler words) are in that rule step. Exact repeats are dropped everywhere.
+    """
+    kept = _dedupe(rule_steps)
+    said = [_words(s) for s in kept]
+    for step in _dedupe(catalogue_steps):
+        words = _words(step)
+        if step in kept or any(words and len(words & w) >= 0.6 * len(words) for w in said):
+            continue
+        kept.append(step)
+    return kept
 
 
 def _dedupe_cites(items: list[Citation]) -> list[Citation]:

@@ -43,7 +43,8 @@ class Firing(Frozen):
     rule_title: str
     module_id: str
     steps: list[str]
-    """Ids of the steps whose answers the rule's condition read (those on the path)."""
+    """Ids of the steps whose answers made the rule's condition hold, in path order (the "Why"
+    line): the parts of an ``any`` that held, not the answers a ``not`` ruled out."""
     next_step: str | None
     citations: list[Citation]
 
