@@ -8,6 +8,8 @@ Commands:
 * ``evaluate ANSWERS [--json]``: overall result, path and findings for an answers file.
 * ``report ANSWERS -o REPORT.pdf``: write the PDF report.
 * ``schema [module|ruleset|findings|citations|countries]``: JSON Schema for editor help.
+* ``coverage``: the coverage map (what the rule base models, flags, does not cover) as
+  Markdown, the text of ``docs/coverage.md``.
 * ``snapshot [RULES_DIR]``: write ``rules/history/<version>.json`` for a release (see
   :mod:`compliance_app.dossier.snapshots`).
 
@@ -135,6 +137,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Print the coverage map as Markdown (``docs/coverage.md``)."""
+    from compliance_app.rulebase.coverage import markdown
+
+    print(markdown(_load(args.rules)), end="")
+    return 0
+
+
 def cmd_snapshot(args: argparse.Namespace) -> int:
     """Write the snapshot of the current rule-base version (a release step)."""
     from compliance_app.dossier.snapshots import save_snapshot
@@ -173,10 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="module",
     )
     sc.set_defaults(func=cmd_schema)
+    cv = sub.add_parser("coverage", help="print the coverage map (docs/coverage.md)")
+    cv.set_defaults(func=cmd_coverage)
     sn = sub.add_parser("snapshot", help="write the current rule-base version's snapshot")
     sn.add_argument("rules_dir", nargs="?", default=str(DEFAULT_RULES_DIR))
     sn.set_defaults(func=cmd_snapshot)
-    for sp in (q, e, r):
+    for sp in (q, e, r, cv):
         sp.add_argument("--rules", default=str(DEFAULT_RULES_DIR), help="rule base folder")
     return p
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from compliance_app.engine.facts import Facts as _Facts
 from compliance_app.engine.results import (
     Authorization,
+    CoverageLine,
     Evaluation,
     FindingResult,
     Firing,
@@ -282,7 +283,22 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
         unused_answers=[s for s in answers if s in steps and s not in path],
         fired_rules=[r.id for r in fired],
         calculations=[dm.explanation] if dm.status != "not_applicable" else [],
+        coverage=_coverage(ruleset, lang),
     )
+
+
+def _coverage(ruleset: Ruleset, lang: str) -> list[CoverageLine]:
+    areas = ruleset.coverage.areas if ruleset.coverage else []
+    return [
+        CoverageLine(
+            regime=a.regime,
+            title=a.title.get(lang),
+            status=a.status,
+            sections=a.sections,
+            note=a.note.get(lang) if a.note else None,
+        )
+        for a in areas
+    ]
 
 
 def _jurisdiction(tags: set[str], blocked: bool) -> Jurisdiction:

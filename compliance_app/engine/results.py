@@ -81,6 +81,16 @@ class OpenQuestion(Frozen):
     """Set when a rule (not an "I don't know" answer) raised the question."""
 
 
+class CoverageLine(Frozen):
+    """One area of the coverage map (``rules/coverage.yaml``), as the report prints it."""
+
+    regime: str
+    title: str
+    status: Literal["models", "flags", "not_covered"]
+    sections: str
+    note: str | None = None
+
+
 class Evaluation(Frozen):
     """The engine's answer for one set of answers.
 
@@ -109,6 +119,8 @@ class Evaluation(Frozen):
     """Ids of every rule whose condition held, in rule-base order (also those with no finding)."""
     calculations: list[str] = []
     """Plain-language calculations the result rests on (e.g. the de minimis percentage)."""
+    coverage: list[CoverageLine] = []
+    """What the rule base models, flags or does not cover (empty: no coverage map)."""
 
     def codes(self) -> list[str]:
         return [f.code for f in self.findings]

@@ -26,6 +26,7 @@ from reportlab.platypus import (
 from compliance_app.dossier.answers import AnswersFile
 from compliance_app.dossier.review import Review
 from compliance_app.engine.results import Evaluation, FindingResult, TrailEntry
+from compliance_app.report import coverage_section
 from compliance_app.report import review_section as report_review
 from compliance_app.report.ids import report_id
 from compliance_app.report.style import (
@@ -112,7 +113,7 @@ class ReportStory:
     # sections ------------------------------------------------------------------------------
     def story(self) -> list[Flowable]:
         cover = self.cover()
-        rest = self.open_questions() + self.findings()
+        rest = self.open_questions() + self.findings() + coverage_section.section(self)
         if self.review is not None:
             rest += report_review.section(self, self.review)
         rest += self.appendix()

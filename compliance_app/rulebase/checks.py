@@ -21,6 +21,7 @@ from compliance_app.rulebase.models import (
     Condition,
     ConditionCatalogue,
     CountryData,
+    CoverageMap,
     FindingCatalogue,
     Module,
     RulesetMeta,
@@ -43,6 +44,7 @@ class Context:
     countries: tuple[CountryData, Source]
     modules: list[tuple[Module, Source]]
     conditions: tuple[ConditionCatalogue, Source] | None = None
+    coverage: tuple[CoverageMap, Source] | None = None
 
 
 def check_all(ctx: Context) -> list[RuleError]:
@@ -140,10 +142,41 @@ def check_all(ctx: Context) -> list[RuleError]:
         for i, c in enumerate(cat.conditions):
             _cond(c.when, steps, groups, cat_src, ("conditions", i, "when"), errors, named)
         _check_named_cycles(cat, cat_src, errors)
+    if ctx.coverage is not None:
+        _check_coverage(ctx.coverage, {m.id for m, _ in ctx.modules}, codes, errors)
     _check_meta(meta, meta_src, steps, errors)
     if meta.start in steps:
         _check_graph(meta.start, steps, named, errors)
     return errors
+
+
+def _check_coverage(
+    coverage: tuple[CoverageMap, Source], modules: set[str], codes: set[str], errors: list
+) -> None:
+    """Coverage map: known module ids and finding codes; unique area ids; every module and
+    every finding is in some area (the map stays in step with the rule base)."""
+    cov, src = coverage
+    _unique([a.id for a in cov.areas], src, "areas", "area id", errors)
+    for i, area in enumerate(cov.areas):
+        for j, mid in enumerate(area.modules):
+            if mid not in modules:
+                errors.append(src.error(("areas", i, "modules", j), f"unknown module '{mid}'"))
+        for j, code in enumerate(area.findings):
+            if code not in codes:
+                errors.append(src.error(("areas", i, "findings", j), f"unknown finding '{code}'"))
+        if area.status != "not_covered" and not (area.modules and area.findings):
+            errors.append(
+                src.error(
+                    ("areas", i),
+                    "an area the rule base models or flags names its modules and findings",
+                )  # fmt: skip
+            )
+    mapped_modules = {m for a in cov.areas for m in a.modules}
+    mapped_codes = {c for a in cov.areas for c in a.findings}
+    for mid in sorted(modules - mapped_modules):
+        errors.append(src.error(("areas",), f"module '{mid}' is in no area of the coverage map"))
+    for code in sorted(codes - mapped_codes):
+        errors.append(src.error(("areas",), f"finding '{code}' is in no area of the coverage map"))
 
 
 def _check_named_cycles(cat: ConditionCatalogue, src: Source, errors: list[RuleError]) -> None:

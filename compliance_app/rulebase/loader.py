@@ -24,6 +24,7 @@ from compliance_app.rulebase.models import (
     CitationCatalogue,
     ConditionCatalogue,
     CountryData,
+    CoverageMap,
     FindingCatalogue,
     Module,
     Ruleset,
@@ -137,7 +138,8 @@ def load_ruleset(rules_dir: Path | str = DEFAULT_RULES_DIR) -> Ruleset:
     """Load, validate and return the rule base in ``rules_dir``.
 
     Reads ``ruleset.yaml``, ``citations.yaml``, ``findings.yaml``, ``countries.yaml``,
-    ``conditions.yaml`` (named conditions, optional) and ``modules/<id>.yaml`` for each module
+    ``conditions.yaml`` (named conditions, optional), ``coverage.yaml`` (the coverage map,
+    optional) and ``modules/<id>.yaml`` for each module
     listed in ``ruleset.yaml``.
 
     Raises RulesetError listing every problem (file, line, column, path, message).
@@ -164,6 +166,9 @@ def _load(rules_dir: Path | str) -> Ruleset:
     conds, conds_src = (None, None)
     if (root / "conditions.yaml").exists():  # optional: named conditions
         conds, conds_src = _read(root / "conditions.yaml", root, ConditionCatalogue, errors)
+    cover, cover_src = (None, None)
+    if (root / "coverage.yaml").exists():  # optional: the coverage map
+        cover, cover_src = _read(root / "coverage.yaml", root, CoverageMap, errors)
     modules: list[tuple[Module, Source]] = []
     module_names = list(meta.modules) if meta else _guess_modules(root)
     for name in module_names:
@@ -196,6 +201,7 @@ def _load(rules_dir: Path | str) -> Ruleset:
         countries=(countries, countries_src),
         modules=modules,
         conditions=(conds, conds_src) if conds is not None and conds_src is not None else None,
+        coverage=(cover, cover_src) if cover is not None and cover_src is not None else None,
     )
     errors = checks.check_all(ctx)
     if errors:
@@ -207,6 +213,7 @@ def _load(rules_dir: Path | str) -> Ruleset:
         findings={f.code: f for f in finds.findings},
         citations={c.id: c for c in cites.citations},
         countries=countries,
+        coverage=cover,
     )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -245,6 +245,31 @@ class CountryData(Strict):
     groups: list[CountryGroup]
 
 
+class CoverageArea(Strict):
+    """One area of the regulations and how far the rule base covers it (``rules/coverage.yaml``).
+
+    ``status``: ``models`` (asks, decides and says what follows), ``flags`` (recognises the
+    situation and sends it to the adviser), ``not_covered``. ``modules`` and ``findings`` name
+    where the rule base handles it (none for ``not_covered``).
+    """
+
+    id: Identifier
+    regime: Literal["ITAR", "EAR", "OFAC", "EU/LU", "General"]
+    title: Text
+    status: Literal["models", "flags", "not_covered"]
+    sections: str
+    modules: list[Identifier] = Field(default_factory=list)
+    findings: list[FindingCode] = Field(default_factory=list)
+    note: Text | None = None
+
+
+class CoverageMap(Strict):
+    """``rules/coverage.yaml``: what the tool models, flags or does not cover."""
+
+    last_reviewed: dt.date
+    areas: list[CoverageArea] = Field(min_length=1)
+
+
 class DeMinimisConfig(Strict):
     """Which steps feed the de minimis calculation (``compliance_app.engine.deminimis``)."""
 
@@ -277,6 +302,7 @@ class Ruleset(Strict):
     findings: dict[str, Finding]
     citations: dict[str, Citation]
     countries: CountryData
+    coverage: CoverageMap | None = None
 
     @functools.cached_property
     def steps(self) -> dict[str, Step]:
