@@ -105,7 +105,8 @@ def calculate(
             explanation=(
                 f"EAR99 US content and destination {destination}: EAR99 content counts for de "
                 "minimis where Part 746 requires a licence for it at the destination (Supp. No. 2 "
-                "to Part 734, (a)(1)); the adviser decides whether it counts here and at which level."
+                "to Part 734, (a)(1)); the adviser decides whether it counts here and at which "
+                "level."
             ),
         )
     if not counted:
