@@ -3,18 +3,23 @@
 Implements 15 CFR 734.4 with the calculation method of Supplement No. 2 to Part 734:
 
 * 9x515 or "600 series" .a-.x content and a destination in Country Group D:5: no de minimis
-  level, any amount makes the product subject to the EAR (734.4(a)(6)) -> ``zero_rule``;
-* 9x515 / 600-series .y content and China or another destination of the BIS .y guideline
-  (country group ``CHINA_Y_ITEMS``) -> ``zero_rule`` (paragraph unconfirmed: the rule base
-  attaches VERIFY_CURRENT_RULE);
+  level, any amount makes the product subject to the EAR (734.4(a)(6)(i)) -> ``zero_rule``;
+* 9x515 / "600 series" .y content and a destination in Country Group E:1 or E:2, or Belarus,
+  China or Russia (734.4(a)(6)(ii); country groups ``E1``, ``E2`` and ``DE_MINIMIS_Y_NAMED``)
+  -> ``zero_rule``. The paragraph was read only in secondary sources: the rule base marks the
+  group ``secondary`` and attaches VERIFY_CURRENT_RULE;
+* EAR99 content counts only where Part 746 (embargoes and other special controls) requires a
+  licence for it at the destination (Supp. No. 2 to Part 734, (a)(1)): for the destinations of
+  group ``EAR99_DE_MINIMIS_CHECK`` (Cuba, Iran, North Korea, Syria, Russia, Belarus, Ukraine's
+  covered regions) EAR99 content makes the result ``unknown`` (the adviser decides); elsewhere
+  it is not counted, and EAR99-only content gives ``below`` with the reason, so the report
+  states why the product is not subject;
 * otherwise the percentage of counted US content (controlled US content, i.e. content that
   would need a licence to the destination, valued at fair market value, in the same currency
   as the product's value) is compared with the level: 10 % for Country Groups E:1 and E:2
   (734.4(c)), 25 % elsewhere (734.4(d)). At or below the level the product is not subject.
 
-ITAR content is never counted (ITAR has no de minimis: see-through, 22 CFR 120.11(c)), and
-EAR99 content is not counted here (BIS counts it only for a few embargoed destinations, which
-the rule base sends to the adviser anyway).
+ITAR content is never counted (ITAR has no de minimis: see-through, 22 CFR 120.11(c)).
 """
 
 from __future__ import annotations
@@ -81,26 +86,52 @@ def calculate(
                 f"({destination}): no de minimis level, any amount counts (15 CFR 734.4(a)(6))."
             ),
         )
-    if "ear_9x515_y" in content and _in(ruleset, "CHINA_Y_ITEMS", destination):
+    if "ear_9x515_y" in content and any(
+        _in(ruleset, g, destination) for g in ("E1", "E2", "DE_MINIMIS_Y_NAMED")
+    ):
         return DeMinimis(
             "zero_rule",
             level=0.0,
             explanation=(
-                f"9x515 or 600-series .y US content to {destination}: counted at 0 % "
-                "(BIS de minimis guidance; confirm the current destination list)."
+                f"9x515 or 600-series .y US content and destination {destination}: no de minimis "
+                "level for Country Groups E:1 and E:2, Belarus, China and Russia, any amount "
+                "counts (15 CFR 734.4(a)(6)(ii), read in secondary sources: verify)."
             ),
         )
     counted = [c for c in content if c in COUNTED]
+    if "ear99" in content and _in(ruleset, "EAR99_DE_MINIMIS_CHECK", destination):
+        return DeMinimis(
+            "unknown",
+            explanation=(
+                f"EAR99 US content and destination {destination}: EAR99 content counts for de "
+                "minimis where Part 746 requires a licence for it at the destination (Supp. No. 2 "
+                "to Part 734, (a)(1)); the adviser decides whether it counts here and at which "
+                "level."
+            ),
+        )
     if not counted:
         if UNKNOWN in content:
             return DeMinimis(
                 "unknown", explanation="The classification of the US content is not known."
             )
+        if "ear99" in content and (not destination or destination == UNKNOWN):
+            return DeMinimis("unknown", explanation="The destination is not known.")
+        if "ear99" in content:
+            return DeMinimis(
+                "below",
+                percent=0.0,
+                explanation=(
+                    f"All US content is EAR99. EAR99 content counts for de minimis only where Part "
+                    f"746 requires a licence for it at the destination (Supp. No. 2 to Part 734, "
+                    f"(a)(1)); for {destination} it does not, so no US content is counted (0 %) "
+                    "and the product is not subject to the EAR by its US content (15 CFR 734.4)."
+                ),
+            )
         return DeMinimis(
             "not_applicable",
             explanation=(
                 "No US content of a kind counted for de minimis "
-                "(ITAR parts and EAR99 are not counted)."
+                "(ITAR parts are handled by see-through, not by a percentage)."
             ),
         )
     if UNKNOWN in content:
