@@ -5,8 +5,10 @@ Commands:
 * ``validate [RULES_DIR]``: check the rule base; exit 0, or 1 with every error as
   ``file:line:column path: message``.
 * ``questions [--json]``: every step id, its type and options.
-* ``evaluate ANSWERS [--json]``: overall result, path and findings for an answers file.
-* ``report ANSWERS -o REPORT.pdf``: write the PDF report.
+* ``evaluate ANSWERS [--json] [--on YYYY-MM-DD]``: overall result, path and findings for an
+  answers file; ``--on`` is the evaluation day for dated country data (default: the day the
+  country data was last reviewed, see :mod:`compliance_app.engine.dated`).
+* ``report ANSWERS -o REPORT.pdf [--on YYYY-MM-DD]``: write the PDF report.
 * ``schema [module|ruleset|findings|citations|countries]``: JSON Schema for editor help.
 * ``coverage``: the coverage map (what the rule base models, flags, does not cover) as
   Markdown, the text of ``docs/coverage.md``.
@@ -20,6 +22,7 @@ stderr and exit code 1 (2 for wrong usage); nothing else is caught here.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -91,7 +94,7 @@ def _read_answers(path: str, ruleset: Ruleset) -> answers_mod.AnswersFile:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     ruleset = _load(args.rules)
     af = _read_answers(args.answers, ruleset)
-    ev = evaluate(ruleset, af.answers)
+    ev = evaluate(ruleset, af.answers, on=args.on)
     if args.json:
         print(json.dumps(ev.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return 0
@@ -112,7 +115,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     ruleset = _load(args.rules)
     af = _read_answers(args.answers, ruleset)
-    ev = evaluate(ruleset, af.answers)
+    ev = evaluate(ruleset, af.answers, on=args.on)
     pdf = build_pdf(ruleset.meta, af, ev)
     Path(args.output).write_bytes(pdf)
     print(
@@ -190,6 +193,13 @@ def build_parser() -> argparse.ArgumentParser:
     sn.set_defaults(func=cmd_snapshot)
     for sp in (q, e, r, cv):
         sp.add_argument("--rules", default=str(DEFAULT_RULES_DIR), help="rule base folder")
+    for sp in (e, r):
+        sp.add_argument(
+            "--on",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="evaluation day for dated country data, YYYY-MM-DD",
+        )
     return p
 
 

@@ -6,9 +6,11 @@ follows the decision map, section 3 (see ``docs/rule-format.md`` for the exact s
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 
+from compliance_app.engine import dated
 from compliance_app.engine.facts import Facts as _Facts
 from compliance_app.engine.results import (
     Authorization,
@@ -34,8 +36,10 @@ NO_AUTH = "NO_US_AUTH_NEEDED"
 NLR = "AUTH_NLR"
 
 
-def walk(ruleset: Ruleset, answers: Mapping[str, object]) -> tuple[list[str], dict, str | None]:
-    """Follow the steps from the start.
+def walk(
+    ruleset: Ruleset, answers: Mapping[str, object], on: dt.date | None = None
+) -> tuple[list[str], dict, str | None]:
+    """Follow the steps from the start (country groups as on ``on``, see ``dated``).
 
     A step whose ``ask_if`` does not hold is passed over. After a step, the first of its ``next``
     branches whose condition holds decides where to go; without ``next`` the walk goes on to the
@@ -48,7 +52,7 @@ def walk(ruleset: Ruleset, answers: Mapping[str, object]) -> tuple[list[str], di
     steps = ruleset.steps
     path: list[str] = []
     visible: dict[str, AnswerValue] = {}
-    facts = _Facts(ruleset, visible)
+    facts = _Facts(ruleset, visible, dated.evaluation_day(ruleset, on))
     current = ruleset.meta.start
     for _ in range(2 * len(steps) + 1):  # the loader rejects cycles; this is a safety net
         if current == END:
@@ -122,15 +126,20 @@ def _uncertain(citations: list[Citation]) -> bool:
     return any(c.confidence != "confirmed" for c in citations)
 
 
-def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") -> Evaluation:
+def evaluate(
+    ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en", on: dt.date | None = None
+) -> Evaluation:
     """Evaluate ``answers`` (step id -> value, see ``compliance_app.engine.values``) on ``ruleset``.
 
-    Answers to steps no longer on the path are kept but not used (``unused_answers``).
-    Never raises for odd answers: an invalid value is treated as not answered.
+    ``on`` is the evaluation day for dated country data (default: ``dated.evaluation_day``);
+    it is recorded in ``Evaluation.evaluated_on``. Answers to steps no longer on the path are
+    kept but not used (``unused_answers``). Never raises for odd answers: an invalid value is
+    treated as not answered.
     """
     steps = ruleset.steps
-    path, visible, pending = walk(ruleset, answers)
-    facts = _Facts(ruleset, visible)
+    day = dated.evaluation_day(ruleset, on)
+    path, visible, pending = walk(ruleset, answers, day)
+    facts = _Facts(ruleset, visible, day)
 
     fired: list[Rule] = [r for r in ruleset.rules if facts.holds(r.when)]
     module_of = ruleset.module_of_step
@@ -272,6 +281,7 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
         ruleset_version=ruleset.meta.version,
         regulations_as_of=ruleset.meta.regulations_as_of.isoformat(),
         countries_as_of=ruleset.countries.as_of.isoformat(),
+        evaluated_on=day.isoformat(),
         complete=complete,
         pending_step=pending,
         path=path,

@@ -8,7 +8,9 @@ language (``docs/rule-format.md``); ``why(cond)`` names the answers that made it
 
 from __future__ import annotations
 
-from compliance_app.engine import deminimis
+import datetime as dt
+
+from compliance_app.engine import dated, deminimis
 from compliance_app.engine.values import AnswerValue
 from compliance_app.rulebase.models import Condition, Ruleset
 
@@ -16,9 +18,11 @@ from compliance_app.rulebase.models import Condition, Ruleset
 class Facts:
     """Answers visible on the path, plus facts the engine computes (lazily, once)."""
 
-    def __init__(self, ruleset: Ruleset, visible: dict[str, AnswerValue]) -> None:
+    def __init__(self, ruleset: Ruleset, visible: dict[str, AnswerValue], day: dt.date) -> None:
         self.ruleset = ruleset
         self.answers = visible
+        self.day = day
+        """The evaluation day for dated country data (:mod:`compliance_app.engine.dated`)."""
         self._de_minimis: deminimis.DeMinimis | None = None
 
     @property
@@ -79,11 +83,9 @@ class Facts:
         if cond.country is not None:
             value = self.answers.get(cond.country)
             codes = value if isinstance(value, list) else [value] if isinstance(value, str) else []
-            try:
-                members = self.ruleset.group(cond.in_group or "").countries
-            except KeyError:
-                return False
-            return any(c in members for c in codes)
+            if cond.unsettled_in is not None:
+                return dated.unsettled_in(self.ruleset, cond.unsettled_in, codes, self.day)
+            return dated.in_group(self.ruleset, cond.in_group or "", codes, self.day)
         value = self.answers.get(cond.answer or "")
         if cond.answered is not None:
             return (value is not None) == cond.answered

@@ -105,6 +105,8 @@ class Evaluation(Frozen):
     regulations_as_of: str
     countries_as_of: str = ""
     """Date of the country data (126.1, Country Groups) the result used, ISO format."""
+    evaluated_on: str = ""
+    """The day dated country data was evaluated on (e.g. the 126.1(r) Cyprus suspension), ISO."""
     complete: bool
     pending_step: str | None
     path: list[str]

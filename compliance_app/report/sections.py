@@ -141,6 +141,8 @@ class ReportStory:
         out.append(self.field("Regulations as of", meta.regulations_as_of.isoformat()))
         if self.ev.countries_as_of:
             out.append(self.field("Country lists as of", self.ev.countries_as_of))
+        if self.ev.evaluated_on:
+            out.append(self.field("Dated country data evaluated on", self.ev.evaluated_on))
         out.append(self.field("Rule base last reviewed", meta.last_reviewed.isoformat()))
         ref = self.answers.ruleset
         if (ref.id, ref.version) != (meta.id, meta.version):

@@ -238,10 +238,13 @@ def _cond(
             errors.append(
                 src.error(path + ("country",), f"step '{cond.country}' is not a country step")
             )
-        if cond.in_group not in groups:
-            errors.append(
-                src.error(path + ("in_group",), f"unknown country group '{cond.in_group}'")
-            )
+        key, group = (
+            ("in_group", cond.in_group)
+            if cond.in_group is not None
+            else ("unsettled_in", cond.unsettled_in)
+        )
+        if group not in groups:
+            errors.append(src.error(path + (key,), f"unknown country group '{group}'"))
     if cond.answer is not None:
         entry = steps.get(cond.answer)
         if entry is None:

@@ -21,7 +21,13 @@ class Condition(Strict):
     * ``{answer: STEP, is: VALUE}`` / ``in: [VALUES]`` / ``includes: VALUE`` /
       ``includes_any: [VALUES]`` / ``answered: true``
     * ``{country: STEP, in_group: GROUP}``: the country answer (or any country of a
-      ``countries`` answer) belongs to the country group, per ``rules/countries.yaml``.
+      ``countries`` answer) belongs to the country group on the evaluation date, per
+      ``rules/countries.yaml`` (a member with dated entries, such as a suspension, is not a
+      member on any day: it is either suspended or unsettled).
+    * ``{country: STEP, unsettled_in: GROUP}``: the country (or any country of the list) has
+      dated entries in the group and the evaluation date lies outside all of them, so the rule
+      base does not know whether it belongs to the group that day (see
+      ``models.DatedEntry``).
     * ``{fact: NAME, is: VALUE}`` / ``in: [VALUES]``: a value computed by the engine
       (``de_minimis``; see ``compliance_app.engine.deminimis``).
     * ``{ref: NAME}``: a named condition from ``rules/conditions.yaml``.
@@ -42,6 +48,7 @@ class Condition(Strict):
     includes_any: list[str] | None = None
     answered: bool | None = None
     in_group: str | None = None
+    unsettled_in: str | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Condition:
@@ -72,13 +79,14 @@ class Condition(Strict):
                 ("includes_any", self.includes_any),
                 ("answered", self.answered),
                 ("in_group", self.in_group),
+                ("unsettled_in", self.unsettled_in),
             )
             if v is not None
         ]
         head = heads[0]
         allowed = {
             "answer": {"is", "in", "includes", "includes_any", "answered"},
-            "country": {"in_group"},
+            "country": {"in_group", "unsettled_in"},
             "fact": {"is", "in"},
         }.get(head, set())
         if head in allowed and len(tests) != 1:

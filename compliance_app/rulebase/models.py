@@ -21,6 +21,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from compliance_app.rulebase.conditions import Condition, ConditionCatalogue, NamedCondition
+from compliance_app.rulebase.countries import CountryCode, CountryData, CountryGroup, DatedEntry
 from compliance_app.rulebase.types import (
     END,
     LANGS,
@@ -39,6 +40,10 @@ from compliance_app.rulebase.types import (
 )
 
 __all__ = [
+    "CountryCode",
+    "CountryData",
+    "CountryGroup",
+    "DatedEntry",
     "END",
     "LANGS",
     "UNKNOWN",
@@ -219,30 +224,6 @@ class FindingCatalogue(Strict):
 
     last_reviewed: dt.date
     findings: list[Finding]
-
-
-class CountryGroup(Strict):
-    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")]
-    title: str
-    citation: str
-    as_of: dt.date
-    checked: dt.date
-    confidence: Confidence
-    countries: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]]
-    read_in: str | None = None
-    """Where the membership was read (URL, or ``owner/repo path@commit``)."""
-    text_date: str | None = None
-    """Date of the text the membership was read in."""
-    last_change: str | None = None
-    """The Federal Register rule of the group's last change, e.g. ``91 FR 1234 (3 Feb 2026)``."""
-    note: str | None = None
-
-
-class CountryData(Strict):
-    source: str
-    as_of: dt.date
-    last_reviewed: dt.date
-    groups: list[CountryGroup]
 
 
 class CoverageArea(Strict):
