@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from compliance_app.engine import deminimis
+from compliance_app.engine import countries, deminimis
 from compliance_app.engine.results import (
     Authorization,
     Evaluation,
@@ -73,13 +73,7 @@ class _Facts:
             value = self.de_minimis.status
             return value == cond.is_ if cond.is_ is not None else value in (cond.in_ or [])
         if cond.country is not None:
-            value = self.answers.get(cond.country)
-            codes = value if isinstance(value, list) else [value] if isinstance(value, str) else []
-            try:
-                members = self.ruleset.group(cond.in_group or "").countries
-            except KeyError:
-                return False
-            return any(c in members for c in codes)
+            return bool(countries.picked(self.ruleset, self.answers, cond))
         value = self.answers.get(cond.answer or "")
         if cond.answered is not None:
             return (value is not None) == cond.answered
@@ -195,6 +189,7 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
     verify_reasons: list[str] = []
     for rule in fired:
         rule_cites = _cites(ruleset, rule.citations)
+        about, groups = countries.about(ruleset, visible, rule.when, facts.holds)
         firing = Firing(
             rule_id=rule.id,
             rule_title=rule.title.get(lang),
@@ -202,6 +197,8 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
             steps=[s for s in path if s in _rule_reads(ruleset, rule)],
             next_step=rule.next_step.get(lang) if rule.next_step else None,
             citations=rule_cites,
+            countries=about,
+            groups=groups,
         )
         for code in rule.findings:
             by_code.setdefault(code, []).append(firing)
@@ -303,6 +300,8 @@ def evaluate(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en") 
                 ),
                 fired_by=firings,
                 derived=derived.get(code) if not firings else None,
+                countries=_dedupe([c for x in firings for c in x.countries]),
+                groups=_dedupe([g for x in firings for g in x.groups]),
             )
         )
 

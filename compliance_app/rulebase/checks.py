@@ -205,10 +205,27 @@ def _cond(
             errors.append(
                 src.error(path + ("country",), f"step '{cond.country}' is not a country step")
             )
-        if cond.in_group not in groups:
+        if cond.in_group is not None and cond.in_group not in groups:
             errors.append(
                 src.error(path + ("in_group",), f"unknown country group '{cond.in_group}'")
             )
+        for k, gid in enumerate(cond.not_in_group or []):
+            if gid not in groups:
+                errors.append(
+                    src.error(path + ("not_in_group", k), f"unknown country group '{gid}'")
+                )
+        if cond.other_than is not None:
+            other = steps.get(cond.other_than)
+            if other is None:
+                errors.append(
+                    src.error(path + ("other_than",), f"unknown step '{cond.other_than}'")
+                )
+            elif other[0].type not in COUNTRY:
+                errors.append(
+                    src.error(
+                        path + ("other_than",), f"step '{cond.other_than}' is not a country step"
+                    )
+                )
     if cond.answer is not None:
         entry = steps.get(cond.answer)
         if entry is None:

@@ -22,6 +22,11 @@ class Condition(Strict):
       ``includes_any: [VALUES]`` / ``answered: true``
     * ``{country: STEP, in_group: GROUP}``: the country answer (or any country of a
       ``countries`` answer) belongs to the country group, per ``rules/countries.yaml``.
+      ``not_in_group: [GROUP, ...]`` picks the countries in none of those groups and
+      ``other_than: STEP2`` leaves out the country (or countries) answered to STEP2; the three
+      tests combine (all must hold for the same country). The condition holds when at least one
+      country of the answer is picked; the picked countries are the ones a finding is about
+      (``FindingResult.countries``). "I don't know" is never a country.
     * ``{fact: NAME, is: VALUE}`` / ``in: [VALUES]``: a value computed by the engine
       (``de_minimis``; see ``compliance_app.engine.deminimis``).
     * ``{ref: NAME}``: a named condition from ``rules/conditions.yaml``.
@@ -42,6 +47,8 @@ class Condition(Strict):
     includes_any: list[str] | None = None
     answered: bool | None = None
     in_group: str | None = None
+    not_in_group: list[str] | None = None
+    other_than: str | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Condition:
@@ -72,16 +79,23 @@ class Condition(Strict):
                 ("includes_any", self.includes_any),
                 ("answered", self.answered),
                 ("in_group", self.in_group),
+                ("not_in_group", self.not_in_group),
+                ("other_than", self.other_than),
             )
             if v is not None
         ]
         head = heads[0]
         allowed = {
             "answer": {"is", "in", "includes", "includes_any", "answered"},
-            "country": {"in_group"},
+            "country": {"in_group", "not_in_group", "other_than"},
             "fact": {"is", "in"},
         }.get(head, set())
-        if head in allowed and len(tests) != 1:
+        if head == "country":
+            if not tests:
+                raise ValueError(f"'country' needs one or more of {sorted(allowed)}; found none")
+            if self.not_in_group is not None and not self.not_in_group:
+                raise ValueError("'not_in_group' needs at least one group")
+        elif head in allowed and len(tests) != 1:
             raise ValueError(f"'{head}' needs exactly one of {sorted(allowed)}; found {tests}")
         bad = [t for t in tests if t not in allowed]
         if bad:
@@ -104,6 +118,8 @@ class Condition(Strict):
             refs.add(self.answer)
         if self.country:
             refs.add(self.country)
+        if self.other_than:
+            refs.add(self.other_than)
         if self.ref and named and self.ref in named and self.ref not in seen:
             seen.add(self.ref)
             refs |= named[self.ref].when.step_refs(named, seen)
