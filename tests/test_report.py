@@ -157,8 +157,12 @@ def make_findings() -> list[FindingResult]:
                     steps=["m8_destination", "m4_built_in"],
                     next_step="Notify DDTC under 126.1(e) if a sale was proposed.",
                     citations=[C_126_1],
+                    countries=["CN"],
+                    groups=["ITAR_126_1"],
                 )
             ],
+            countries=["CN"],
+            groups=["ITAR_126_1"],
         ),
         FindingResult(
             code="ITAR_SEE_THROUGH",
@@ -435,6 +439,12 @@ def test_findings_in_given_order_with_severity_code_title(sample_text: str) -> N
     ):
         assert f"[{label}] {f.code}" in sample_text
         assert f.explanation in sample_text
+
+
+def test_a_finding_names_the_countries_it_is_about(sample_text: str) -> None:
+    start = sample_text.index("PROSCRIBED_126_1 — ")
+    assert "Countries concerned: China (CN)" in sample_text[start : start + 400]
+    assert sample_text.count("Countries concerned:") == 1  # only findings about countries
 
 
 def test_next_steps_are_a_checklist_including_the_rules_next_step(sample_text: str) -> None:

@@ -1,9 +1,10 @@
-"""Dated country data: which day an assessment is evaluated on, and group tests on that day.
+"""Dated country data: which day an assessment is evaluated on.
 
 Some memberships change on known dates, such as the yearly suspension of Cyprus's status as
 a 22 CFR 126.1 proscribed destination (126.1(r)(2)). ``rules/countries.yaml`` records them as
 dated entries of a group (``models.DatedEntry``); the engine tests them against the evaluation
-day, which is an input (the engine never reads the clock).
+day (:mod:`compliance_app.engine.countries`), which is an input (the engine never reads the
+clock).
 """
 
 from __future__ import annotations
@@ -18,21 +19,3 @@ def evaluation_day(ruleset: Ruleset, on: dt.date | None) -> dt.date:
     was last reviewed (``countries.yaml`` ``last_reviewed``), the latest day on which the rule
     base knows the status of every dated entry. Callers that evaluate for today pass it."""
     return on if on is not None else ruleset.countries.last_reviewed
-
-
-def in_group(ruleset: Ruleset, group_id: str, codes: list[str], day: dt.date) -> bool:
-    """True when one of ``codes`` belongs to the group on ``day`` (unknown group: False)."""
-    try:
-        members = ruleset.group(group_id).members_on(day)
-    except KeyError:
-        return False
-    return any(c in members for c in codes)
-
-
-def unsettled_in(ruleset: Ruleset, group_id: str, codes: list[str], day: dt.date) -> bool:
-    """True when one of ``codes`` has dated entries in the group and none covers ``day``."""
-    try:
-        unsettled = ruleset.group(group_id).unsettled_on(day)
-    except KeyError:
-        return False
-    return any(c in unsettled for c in codes)

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-from compliance_app.engine import dated
+from compliance_app.engine import countries, dated
 from compliance_app.engine.facts import Facts as _Facts
 from compliance_app.engine.results import (
     Authorization,
@@ -152,6 +152,7 @@ def evaluate(
     verify_reasons: list[str] = []
     for rule in fired:
         rule_cites = _cites(ruleset, rule.citations)
+        about, groups = countries.about(ruleset, visible, rule.when, facts.holds, day)
         firing = Firing(
             rule_id=rule.id,
             rule_title=rule.title.get(lang),
@@ -159,6 +160,8 @@ def evaluate(
             steps=_why_steps(facts, rule, path),
             next_step=rule.next_step.get(lang) if rule.next_step else None,
             citations=rule_cites,
+            countries=about,
+            groups=groups,
         )
         for code in rule.findings:
             by_code.setdefault(code, []).append(firing)
@@ -260,6 +263,8 @@ def evaluate(
                 ),
                 fired_by=firings,
                 derived=derived.get(code) if not firings else None,
+                countries=_dedupe([c for x in firings for c in x.countries]),
+                groups=_dedupe([g for x in firings for g in x.groups]),
             )
         )
 

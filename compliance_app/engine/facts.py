@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from compliance_app.engine import dated, deminimis
+from compliance_app.engine import countries, deminimis
 from compliance_app.engine.values import AnswerValue
 from compliance_app.rulebase.models import Condition, Ruleset
 
@@ -81,11 +81,7 @@ class Facts:
             value = self.de_minimis.status
             return value == cond.is_ if cond.is_ is not None else value in (cond.in_ or [])
         if cond.country is not None:
-            value = self.answers.get(cond.country)
-            codes = value if isinstance(value, list) else [value] if isinstance(value, str) else []
-            if cond.unsettled_in is not None:
-                return dated.unsettled_in(self.ruleset, cond.unsettled_in, codes, self.day)
-            return dated.in_group(self.ruleset, cond.in_group or "", codes, self.day)
+            return bool(countries.picked(self.ruleset, self.answers, cond, self.day))
         value = self.answers.get(cond.answer or "")
         if cond.answered is not None:
             return (value is not None) == cond.answered

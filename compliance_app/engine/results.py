@@ -47,6 +47,10 @@ class Firing(Frozen):
     line): the parts of an ``any`` that held, not the answers a ``not`` ruled out."""
     next_step: str | None
     citations: list[Citation]
+    countries: list[str] = []
+    """ISO codes the rule's condition picked out (``{country: ...}`` tests), see ``groups``."""
+    groups: list[str] = []
+    """Ids of the country groups (``in_group``) whose test picked those countries."""
 
 
 class FindingResult(Frozen):
@@ -66,6 +70,12 @@ class FindingResult(Frozen):
     fired_by: list[Firing]
     derived: str | None = None
     """Why the engine added this finding itself (summary or verification findings)."""
+    countries: list[str] = []
+    """The countries (ISO 3166 alpha-2) this finding is about, e.g. the nationalities of staff
+    who may not see ITAR data: the union of its firings' countries, in order. Empty when the
+    finding is not about particular countries."""
+    groups: list[str] = []
+    """Country group ids (``rules/countries.yaml``) that picked ``countries``."""
 
 
 class OpenQuestion(Frozen):

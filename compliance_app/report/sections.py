@@ -26,6 +26,7 @@ from reportlab.platypus import (
 from compliance_app.dossier.answers import AnswersFile
 from compliance_app.dossier.review import Review
 from compliance_app.engine.results import Evaluation, FindingResult, TrailEntry
+from compliance_app.engine.values import country_name
 from compliance_app.report import coverage_section
 from compliance_app.report import review_section as report_review
 from compliance_app.report.ids import report_id
@@ -261,6 +262,9 @@ class ReportStory:
             ),
             self.p(self.t(f.explanation)),
         ]
+        if f.countries:  # the countries the finding is about (e.g. staff nationalities)
+            names = ", ".join(f"{country_name(c)} ({c})" for c in f.countries)
+            out.append(self.p(f"<b>Countries concerned:</b> {self.t(names)}"))
         steps = list(f.next_steps)
         for firing in f.fired_by:
             if firing.next_step and firing.next_step not in steps:

@@ -238,13 +238,26 @@ def _cond(
             errors.append(
                 src.error(path + ("country",), f"step '{cond.country}' is not a country step")
             )
-        key, group = (
-            ("in_group", cond.in_group)
-            if cond.in_group is not None
-            else ("unsettled_in", cond.unsettled_in)
-        )
-        if group not in groups:
-            errors.append(src.error(path + (key,), f"unknown country group '{group}'"))
+        for key, gid in (("in_group", cond.in_group), ("unsettled_in", cond.unsettled_in)):
+            if gid is not None and gid not in groups:
+                errors.append(src.error(path + (key,), f"unknown country group '{gid}'"))
+        for k, gid in enumerate(cond.not_in_group or []):
+            if gid not in groups:
+                errors.append(
+                    src.error(path + ("not_in_group", k), f"unknown country group '{gid}'")
+                )
+        if cond.other_than is not None:
+            other = steps.get(cond.other_than)
+            if other is None:
+                errors.append(
+                    src.error(path + ("other_than",), f"unknown step '{cond.other_than}'")
+                )
+            elif other[0].type not in COUNTRY:
+                errors.append(
+                    src.error(
+                        path + ("other_than",), f"step '{cond.other_than}' is not a country step"
+                    )
+                )
     if cond.answer is not None:
         entry = steps.get(cond.answer)
         if entry is None:

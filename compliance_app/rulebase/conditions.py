@@ -24,10 +24,15 @@ class Condition(Strict):
       ``countries`` answer) belongs to the country group on the evaluation date, per
       ``rules/countries.yaml`` (a member with dated entries, such as a suspension, is not a
       member on any day: it is either suspended or unsettled).
+      ``not_in_group: [GROUP, ...]`` picks the countries in none of those groups and
+      ``other_than: STEP2`` leaves out the country (or countries) answered to STEP2; the
+      tests combine (all must hold for the same country). The condition holds when at least one
+      country of the answer is picked; the picked countries are the ones a finding is about
+      (``FindingResult.countries``). "I don't know" is never a country.
     * ``{country: STEP, unsettled_in: GROUP}``: the country (or any country of the list) has
       dated entries in the group and the evaluation date lies outside all of them, so the rule
       base does not know whether it belongs to the group that day (see
-      ``models.DatedEntry``).
+      ``models.DatedEntry``); it combines with ``not_in_group`` and ``other_than`` too.
     * ``{fact: NAME, is: VALUE}`` / ``in: [VALUES]``: a value computed by the engine
       (``de_minimis``; see ``compliance_app.engine.deminimis``).
     * ``{ref: NAME}``: a named condition from ``rules/conditions.yaml``.
@@ -49,6 +54,8 @@ class Condition(Strict):
     answered: bool | None = None
     in_group: str | None = None
     unsettled_in: str | None = None
+    not_in_group: list[str] | None = None
+    other_than: str | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Condition:
@@ -80,16 +87,23 @@ class Condition(Strict):
                 ("answered", self.answered),
                 ("in_group", self.in_group),
                 ("unsettled_in", self.unsettled_in),
+                ("not_in_group", self.not_in_group),
+                ("other_than", self.other_than),
             )
             if v is not None
         ]
         head = heads[0]
         allowed = {
             "answer": {"is", "in", "includes", "includes_any", "answered"},
-            "country": {"in_group", "unsettled_in"},
+            "country": {"in_group", "unsettled_in", "not_in_group", "other_than"},
             "fact": {"is", "in"},
         }.get(head, set())
-        if head in allowed and len(tests) != 1:
+        if head == "country":
+            if not tests:
+                raise ValueError(f"'country' needs one or more of {sorted(allowed)}; found none")
+            if self.not_in_group is not None and not self.not_in_group:
+                raise ValueError("'not_in_group' needs at least one group")
+        elif head in allowed and len(tests) != 1:
             raise ValueError(f"'{head}' needs exactly one of {sorted(allowed)}; found {tests}")
         bad = [t for t in tests if t not in allowed]
         if bad:
@@ -112,6 +126,8 @@ class Condition(Strict):
             refs.add(self.answer)
         if self.country:
             refs.add(self.country)
+        if self.other_than:
+            refs.add(self.other_than)
         if self.ref and named and self.ref in named and self.ref not in seen:
             seen.add(self.ref)
             refs |= named[self.ref].when.step_refs(named, seen)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from compliance_app.dossier import review as review_mod
 from compliance_app.engine.evaluation import evaluate
-from compliance_app.engine.values import AnswerError
+from compliance_app.engine.values import AnswerError, country_name
 from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
 from compliance_app.storage import store as storage
 from compliance_app.ui import forms
@@ -281,6 +281,9 @@ def finding_block(f, questions: dict[str, str], severity: str) -> None:
         if ss.review is not None:
             review_note(ss.review, f.code)
         st.markdown(f.explanation)
+        if f.countries:
+            names = ", ".join(f"{country_name(c)} ({c})" for c in f.countries)
+            st.markdown("**Countries concerned:** " + ui.md_escape(names))
         if f.next_steps:
             st.markdown(
                 "**Next steps**\n" + "".join(f"\n- {ui.md_escape(s)}" for s in f.next_steps)
