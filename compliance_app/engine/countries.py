@@ -47,8 +47,8 @@ def picked(
     """The countries of ``cond.country``'s answer that pass all of ``cond``'s country tests.
 
     ``in_group``: members of that group on ``day``; ``unsettled_in``: countries whose
-    membership of that group is not known on ``day``; ``not_in_group``: members of none of
-    those groups on ``day``;
+    membership of that group is not known on ``day``; ``not_in_group``: countries that are
+    surely in none of those groups on ``day`` (an unsettled member is left out);
     ``other_than``: not the country (or countries) answered to that step (no answer: nothing
     is left out). A step not on the path, "I don't know" and an unknown group pick nothing.
     Order and duplicates as in the answer. ``[]`` means the test does not hold.
@@ -61,8 +61,10 @@ def picked(
         open_ = unsettled(ruleset, cond.unsettled_in, day)
         found = [c for c in found if c in open_]
     for gid in cond.not_in_group or []:
-        outside = members(ruleset, gid, day)
-        found = [c for c in found if c not in outside]
+        # "in none of these groups" for sure: a country whose membership is unsettled on the
+        # day (dated entries, none covering it) may be in the group, so it is not picked
+        maybe = members(ruleset, gid, day) | unsettled(ruleset, gid, day)
+        found = [c for c in found if c not in maybe]
     if cond.other_than is not None:
         other = set(codes(answers.get(cond.other_than)))
         found = [c for c in found if c not in other]
