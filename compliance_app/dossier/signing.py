@@ -259,7 +259,9 @@ def _check_one(sig: Any, sealed_length: int, roots: list[bytes]) -> SignatureChe
     covered = sig.byte_range[2] + sig.byte_range[3] if len(sig.byte_range) == 4 else 0
     problems = []
     if not (st.intact and st.valid):
-        problems.append("the signed content was changed after signing (or the signature is forged).")
+        problems.append(
+            "the signed content was changed after signing (or the signature is forged)."
+        )
     if covered < sealed_length:
         problems.append("the signature does not cover the report as the tool wrote it.")
     level = st.modification_level.name if st.modification_level is not None else "OTHER"

@@ -66,6 +66,7 @@ __all__ = [
 ANSWERS_NAME = "answers.yaml"
 REVIEW_NAME = "review.yaml"
 MANIFEST_NAME = "manifest.json"
+RULESET_NAME = "ruleset.json"
 MANIFEST_FORMAT = "itar-ear-report-manifest"
 
 MAX_UPLOAD_BYTES = 10_000_000
@@ -181,8 +182,9 @@ def read_upload(
     The kind is sniffed from the content (``%PDF-``), and must agree with the file name's
     extension when there is one (``.pdf``, ``.yaml``, ``.yml``, ``.json``). With ``key``, a PDF
     must carry a valid HMAC seal made with that key. ``trust_roots``: DER root certificates for
-    the signature check (default: ``COMPLIANCE_TRUSTED_CERTS``, see ``signing``). Raises :class:`UploadError` (a subclass of
-    ``AnswersError``) with a message for the user; never returns a partial result.
+    the signature check (default: ``COMPLIANCE_TRUSTED_CERTS``, see ``signing``). Raises
+    :class:`UploadError` (a subclass of ``AnswersError``) with a message for the user; never
+    returns a partial result.
     """
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadError(
@@ -282,9 +284,7 @@ def _read_pdf(data: bytes, key: bytes | None, trust_roots: list[bytes] | None) -
             raise UploadError(f"The review attached to this PDF cannot be read: {exc}") from exc
     signature = SignatureCheck("not_signed")
     if len(original) < len(data):
-        signature = signing.verify_pdf(
-            data, sealed_length=len(original), trust_roots=trust_roots
-        )
+        signature = signing.verify_pdf(data, sealed_length=len(original), trust_roots=trust_roots)
         if signature.status == "invalid":
             raise UploadError(
                 "The digital signature of this PDF is not valid: "
