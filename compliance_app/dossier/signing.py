@@ -38,7 +38,7 @@ from compliance_app.dossier.answers import AnswersError
 TRUST_ENV = "COMPLIANCE_TRUSTED_CERTS"
 FIELD_NAME = "AdviserSignature"
 QC_STATEMENTS_OID = "1.3.6.1.5.5.7.1.3"
-QC_COMPLIANCE_DER = bytes.fromhex("0606040081e8460101")  # OID 0.4.0.1862.1.1 (eIDAS qualified)
+QC_COMPLIANCE_DER = bytes.fromhex("060604008e460101")  # OID 0.4.0.1862.1.1 (eIDAS qualified)
 CHANGES = {
     "LTA_UPDATES": "validation data or a time stamp was added (allowed; the content is as signed)",
     "FORM_FILLING": "form fields or further signatures were added",
@@ -221,7 +221,10 @@ def verify_pdf(data: bytes, *, sealed_length: int = 0, trust_roots: list[bytes] 
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    roots = trust_roots_from_env() if trust_roots is None else trust_roots
+    from asn1crypto import x509 as asn1_x509
+
+    der = trust_roots_from_env() if trust_roots is None else trust_roots
+    roots = [asn1_x509.Certificate.load(c) for c in der]
     try:
         with _quiet():
             reader = PdfFileReader(io.BytesIO(data), strict=False)
@@ -235,9 +238,10 @@ def verify_pdf(data: bytes, *, sealed_length: int = 0, trust_roots: list[bytes] 
     return bad[0] if bad else checks[0]
 
 
-def _check_one(sig: Any, sealed_length: int, roots: list[bytes]) -> SignatureCheck:
-    from pyhanko.sign.general import SignatureValidationError
+def _check_one(sig: Any, sealed_length: int, roots: list[Any]) -> SignatureCheck:
+    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko_certvalidator import ValidationContext
 
@@ -252,7 +256,7 @@ def _check_one(sig: Any, sealed_length: int, roots: list[bytes]) -> SignatureChe
                 key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
             )
             st = validate_pdf_signature(sig, ctx, key_usage_settings=usage)
-    except (SignatureValidationError, ValueError, KeyError, TypeError) as exc:
+    except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
         return SignatureCheck(
             "invalid", signer=signer, problems=[f"the signature cannot be checked ({exc})."]
         )
@@ -288,7 +292,10 @@ def _cert_info(cert: Any) -> CertificateInfo:
     qualified = False
     for ext in cert["tbs_certificate"]["extensions"] or []:
         if ext["extn_id"].dotted == QC_STATEMENTS_OID:
-            qualified = QC_COMPLIANCE_DER in ext["extn_value"].contents
+            try:
+                qualified = QC_COMPLIANCE_DER in ext["extn_value"].contents
+            except (ValueError, TypeError):
+                qualified = False
     digest = hashlib.sha256(der).hexdigest().upper()
     return CertificateInfo(
         subject=cert.subject.human_friendly,
