@@ -22,13 +22,15 @@ for the user).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import datetime as dt
 import hashlib
 import io
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -160,6 +162,17 @@ def load_signer(p12: bytes, passphrase: str | None) -> Any:
     return signers.SimpleSigner.load_pkcs12_data(p12, [], passphrase=pw)
 
 
+def _off_loop(fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` (pyHanko's synchronous API, which calls ``asyncio.run``) in a worker thread
+    when this thread already runs an event loop (for example under Playwright)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn()
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(fn).result()
+
+
 def sign_pdf(
     pdf: bytes,
     p12: bytes,
@@ -181,10 +194,12 @@ def sign_pdf(
         reason=reason,
         location=location or None,
     )
-    with _quiet():
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-        out = signers.PdfSigner(meta, signer).sign_pdf(writer)
-    return out.getvalue()
+    def run() -> bytes:
+        with _quiet():
+            writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+            return signers.PdfSigner(meta, signer).sign_pdf(writer).getvalue()
+
+    return _off_loop(run)
 
 
 # --- verifying --------------------------------------------------------------------------------
@@ -218,10 +233,9 @@ def verify_pdf(data: bytes, *, sealed_length: int = 0, trust_roots: list[bytes] 
     (default: :func:`trust_roots_from_env`). Never raises for a damaged file: a signature that
     cannot be checked is ``invalid`` with the reason.
     """
+    from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
-
-    from asn1crypto import x509 as asn1_x509
 
     der = trust_roots_from_env() if trust_roots is None else trust_roots
     roots = [asn1_x509.Certificate.load(c) for c in der]
@@ -233,7 +247,7 @@ def verify_pdf(data: bytes, *, sealed_length: int = 0, trust_roots: list[bytes] 
         return SignatureCheck("invalid", problems=[f"its signatures cannot be read ({exc})."])
     if not sigs:
         return SignatureCheck("not_signed")
-    checks = [_check_one(sig, sealed_length, roots) for sig in sigs]
+    checks = _off_loop(lambda: [_check_one(sig, sealed_length, roots) for sig in sigs])
     bad = [c for c in checks if c.status != "valid"]
     return bad[0] if bad else checks[0]
 
