@@ -137,7 +137,9 @@ def test_check_warns_when_the_review_may_not_fit(case, signed: Review) -> None:
     assert len(warnings) == 1 and warnings[0].startswith("Findings not reviewed:")
     changed = af.model_copy(update={"company": af.company.model_copy(update={"name": "Other"})})
     first = flow.check(signed, changed, ev)[0]
-    assert first.startswith("Review not valid for these answers") and "answers were changed" in first
+    assert (
+        first.startswith("Review not valid for these answers") and "answers were changed" in first
+    )
     old = signed.model_copy(
         update={
             "ruleset": signed.ruleset.model_copy(update={"version": "0.9.0"}),

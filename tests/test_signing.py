@@ -69,7 +69,10 @@ def flat_text(pdf: bytes) -> str:
 def test_signed_pdf_verifies_with_signer_time_certificate_and_no_change(signed_pdf, ca):
     check = signing.verify_pdf(signed_pdf, trust_roots=[])
     assert check.status == "valid" and check.intact and check.unchanged
-    assert check.signer.common_name == "Dr. Anne Adviser" and check.signer.organisation == "Chambre de Commerce"
+    assert (
+        check.signer.common_name == "Dr. Anne Adviser"
+        and check.signer.organisation == "Chambre de Commerce"
+    )
     assert check.signer.qualified_declared
     assert abs(check.signed_at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
     assert not check.trusted and any("NOT verified" in x for x in check.lines())

@@ -180,7 +180,9 @@ def sign_off(
             f"The sign-off time {at.isoformat(timespec='minutes')} is in the future. A review "
             "is signed off when it is done: choose the current date and time or an earlier one."
         )
-    earlier = [t for t in [review.assessed_at, *(e.at for e in review.log)] if t and t > at]
+    # to the minute: the form gives minutes, and "Review started" may be in the same minute
+    moments = [review.assessed_at, *(e.at for e in review.log)]
+    earlier = [t for t in moments if t and t.replace(second=0, microsecond=0) > at]
     if earlier:
         raise ReviewError(
             f"The sign-off time {at.isoformat(timespec='minutes')} is before the assessment or "

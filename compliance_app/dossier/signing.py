@@ -194,6 +194,7 @@ def sign_pdf(
         reason=reason,
         location=location or None,
     )
+
     def run() -> bytes:
         with _quiet():
             writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)

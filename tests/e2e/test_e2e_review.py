@@ -44,6 +44,8 @@ def download(w: Wizard, label: str) -> bytes:
 
 def fill(w: Wizard, label: str, text: str, area: bool = False) -> None:
     box = w.main().get_by_label(label, exact=True)
+    if box.input_value() == text:
+        return  # unchanged: no run to wait for
     box.fill(text)
     w.act(lambda: box.press("Control+Enter" if area else "Enter"))
 
@@ -53,7 +55,8 @@ def review_everything(w: Wizard, ev, disputed: str) -> None:
         group = w.main().get_by_role("radiogroup", name=f"Your view of {f.code}")
         label = "Disputed" if f.code == disputed else "Agreed"
         radio = group.get_by_role("radio", name=label, exact=True)
-        w.act(lambda radio=radio: radio.check(force=True))
+        if not radio.is_checked():  # a re-review keeps the statuses of unchanged findings
+            w.act(lambda radio=radio: radio.check(force=True))
     comment = f"Comment on {disputed} (required when agreed with qualification or disputed)"
     fill(w, comment, "Not controlled: the part is EAR99 per the supplier.", area=True)
     fill(w, "Your name", "Dr. Anne Adviser")
