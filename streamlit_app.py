@@ -14,6 +14,7 @@ import streamlit as st
 from compliance_app.rulebase.models import Ruleset
 from compliance_app.storage import store as storage
 from compliance_app.ui import drafts as storage_ui
+from compliance_app.ui import review_view
 from compliance_app.ui import state as ui
 from compliance_app.ui.adviser import page_adviser
 from compliance_app.ui.pages import page_results, page_review, page_start, page_step
@@ -53,6 +54,7 @@ def main() -> None:
     storage_ui.sync_url(ss, st.query_params)
     if ss.page != PAGE_ADVISER:
         ss.page = ui.resolve_page(ruleset, ss.answers, ss.page)
+        review_view.track_company_edits(ruleset)
     if ss.storage_problem:
         st.warning(ui.md_escape(ss.storage_problem))
     if ss.storage_notice:

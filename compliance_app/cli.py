@@ -14,6 +14,14 @@ Commands:
   Markdown, the text of ``docs/coverage.md``.
 * ``snapshot [RULES_DIR]``: write ``rules/history/<version>.json`` for a release (see
   :mod:`compliance_app.dossier.snapshots`).
+* ``verify REPORT.pdf [--trust ROOTS.pem]``: check a (reviewed) PDF report: its seal, the
+  review and its sign-off, and its digital signature (who signed, when, with which certificate,
+  whether the document changed since). Exit 0 when digitally signed and unchanged since, 3 when
+  readable but not digitally signed or changed after signing, 1 when refused.
+* ``sign REVIEWED.pdf --p12 CERT.p12 -o SIGNED.pdf [--prepare-only]``: sign a reviewed,
+  signed-off report with the adviser's certificate (PAdES; the password is read from
+  ``COMPLIANCE_P12_PASSWORD`` or asked). ``--prepare-only`` writes the report prepared for
+  signature without signing it, for signing software of a card or token.
 
 Errors of the user's making (broken rule base, refused answers file) become a message on
 stderr and exit code 1 (2 for wrong usage); nothing else is caught here.
@@ -158,6 +166,74 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Print the verdict on a PDF report (see the module doc for the exit codes)."""
+    from compliance_app.dossier import review_flow, signing, transport
+
+    roots = signing.load_pem_bundle(Path(args.trust).read_bytes()) if args.trust else None
+    try:
+        up = transport.read_upload(Path(args.pdf).read_bytes(), args.pdf, trust_roots=roots)
+    except transport.UploadError as exc:
+        print(f"REFUSED: {exc}")
+        return 1
+    m = up.manifest
+    print(f"Report {m.report_id if m else '?'} of {up.answers.company.name or '(no name)'}")
+    for line in up.signature.lines():
+        print(line)
+    r = up.review
+    if r is None:
+        print("No adviser review in this PDF.")
+    elif r.sign_off is None:
+        print(f"Review by {r.reviewer_name or 'an adviser'}: not signed off.")
+    else:
+        so = r.sign_off
+        print(
+            f"Sign-off by {so.reviewer_name} ({so.capacity or 'capacity not stated'}, "
+            f"{so.organisation or 'no organisation'}) at {so.signed_at.isoformat()}"
+        )
+        print(
+            f"Covers report {so.report_id}, answers {so.answers_sha256}, rule base "
+            f"{so.ruleset.version if so.ruleset else '?'}:"
+        )
+        for c in so.findings:
+            print(f"  {c.code}: {review_flow.STATUS_WORDS[c.status]}")
+    if r is not None and r.migration_note:
+        print(r.migration_note)
+    for w in up.warnings:
+        print(f"Warning: {w}")
+    return 0 if up.signature.signed and up.signature.unchanged else 3
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    """Rebuild a reviewed report for signature and sign it (see the module doc)."""
+    import getpass
+    import os
+
+    from compliance_app.dossier import signing, transport
+    from compliance_app.report.builder import build_pdf
+
+    if not args.prepare_only and not args.p12:
+        print("Give the certificate file with --p12 (or use --prepare-only).", file=sys.stderr)
+        return 2
+    ruleset = _load(args.rules)
+    up = transport.read_upload(Path(args.pdf).read_bytes(), args.pdf)
+    if up.review is None or up.review.sign_off is None:
+        print("Refused: this PDF has no signed-off adviser review to sign.", file=sys.stderr)
+        return 1
+    ev = evaluate(ruleset, up.answers.answers)
+    pdf = build_pdf(ruleset.meta, up.answers, ev, review=up.review, for_signature=True)
+    if not args.prepare_only:
+        password = os.environ.get("COMPLIANCE_P12_PASSWORD")
+        if password is None:
+            password = getpass.getpass("Certificate password: ")
+        pdf = signing.sign_pdf(
+            pdf, Path(args.p12).read_bytes(), password, location=up.review.organisation
+        )
+    Path(args.output).write_bytes(pdf)
+    print(f"Wrote {args.output} ({len(pdf):,} bytes)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m compliance_app",
@@ -191,7 +267,17 @@ def build_parser() -> argparse.ArgumentParser:
     sn = sub.add_parser("snapshot", help="write the current rule-base version's snapshot")
     sn.add_argument("rules_dir", nargs="?", default=str(DEFAULT_RULES_DIR))
     sn.set_defaults(func=cmd_snapshot)
-    for sp in (q, e, r, cv):
+    ve = sub.add_parser("verify", help="check a PDF report, its review and its signature")
+    ve.add_argument("pdf")
+    ve.add_argument("--trust", help="PEM file of trusted root certificates")
+    ve.set_defaults(func=cmd_verify)
+    si = sub.add_parser("sign", help="sign a reviewed report with a PKCS#12 certificate")
+    si.add_argument("pdf")
+    si.add_argument("--p12", help="the adviser's certificate file (.p12 or .pfx)")
+    si.add_argument("-o", "--output", required=True)
+    si.add_argument("--prepare-only", action="store_true", help="do not sign (for a token)")
+    si.set_defaults(func=cmd_sign)
+    for sp in (q, e, r, cv, si):
         sp.add_argument("--rules", default=str(DEFAULT_RULES_DIR), help="rule base folder")
     for sp in (e, r):
         sp.add_argument(

@@ -140,6 +140,15 @@ def test_older_rule_base_version_shows_the_changes(rs, example, monkeypatch):
     assert "0.9.0" in plain(at.warning)  # import_answers' version warning
 
 
+def review_all(at: AppTest, ev, disputed: str, comment: str) -> None:
+    for code in ev.codes():
+        at.radio(key=f"rv_status_{code}").set_value("disputed" if code == disputed else "agreed")
+    at.text_area(key=f"rv_comment_{disputed}").input(comment)
+    for q in ev.open_questions:
+        at.text_area(key=f"rv_q_{q.step_id}").input("Settled: EAR99 per supplier letter.")
+    at.run()
+
+
 def test_adviser_review_round_trip(rs, example, downloads):
     af, ev, pdf = example
     codes = ev.codes()
@@ -152,44 +161,103 @@ def test_adviser_review_round_trip(rs, example, downloads):
     assert af.company.name in [t.value for t in at.text]
     assert {f"{f.title} ({f.code})" for f in ev.findings} <= {s.value for s in at.subheader}
     assert at.session_state["answers"] == {}  # the adviser's session holds no assessment
-    for code in codes:
-        at.radio(key=f"rv_status_{code}").set_value("disputed" if code == disputed else "agreed")
-    at.text_area(key=f"rv_comment_{disputed}").input(comment)
-    at.text_area(key="rv_general").input("Sound assessment overall.")
-    at.text_area(key="rv_steps").input("Ask the supplier for the CCATS.\n\n")
-    at.run()
-    assert "rv_pdf" not in {b.key for b in at.get("download_button")}  # not signed yet
-    at.button(key="rv_sign").click().run()
-    assert any("Enter your name" in e.value for e in at.error)
+    assert at.radio(key=f"rv_status_{codes[0]}").options == [
+        "Not reviewed",
+        "Agreed",
+        "Agreed with qualification",
+        "Noted",
+        "Disputed",
+    ]
+    at.radio(key=f"rv_status_{disputed}").set_value("disputed").run()
     at.text_input(key="rv_name").input("Dr. A. Adviser")
     at.text_input(key="rv_org").input("Luxinnovation")
+    at.button(key="rv_sign").click().run()
+    assert any("Give a status to every finding" in e.value for e in at.error)
+    review_all(at, ev, disputed, comment)
+    at.text_area(key="rv_general").input("Sound assessment overall.")
+    at.text_area(key="rv_steps").input("Ask the supplier for the CCATS.\n\n")
+    at.text_input(key="rv_capacity").input("Export-control adviser")
+    at.run()
+    assert "rv_pdf" not in {b.key for b in at.get("download_button")}  # not signed yet
     at.button(key="rv_sign").click().run()
     assert not at.exception
     assert any("Signed off by Dr" in s.value for s in at.success)
     reviewed = downloads["export-assessment-reviewed"]
     text = pdf_text(reviewed)
     assert "Adviser review" in text and "DISPUTED" in text and "Dr. A. Adviser" in text
-    assert "Luxinnovation" in text and "CCATS" in text
+    assert "Luxinnovation" in text and "CCATS" in text and "NOT DIGITALLY SIGNED" in text
     for f in ev.findings:  # the original findings are still printed
         assert f.code in text or f.title in text
     up = read_upload(reviewed, "reviewed.pdf")
     assert up.answers_bytes == dump(af) or parse(up.answers_bytes) == af
     assert up.review is not None and up.review.signed
     assert up.review.of(disputed).comment == comment
+    assert up.review.sign_off.capacity == "Export-control adviser"
     # the company opens the reviewed PDF: the review is shown next to the findings
     co = new_app()
     upload(co, "upload", "reviewed.pdf", reviewed)
     assert co.session_state["review"] is not None
+    assert any("not digitally signed" in w.value for w in co.warning)  # banner on landing
     co.button(key="see_results").click().run()
     assert not co.exception
     assert "Adviser review" in [h.value for h in co.header]
-    assert any("DISPUTED" in w.value and "US content is 20 percent" in w.value for w in co.warning)
-    assert any("signed off by Dr" in s.value.replace("\\", "") for s in co.success)
-    assert not any("changed after this review" in w.value for w in co.warning)
+    assert any("DISPUTED" in e.value and "US content is 20 percent" in e.value for e in co.error)
+    labels = [e.label for e in co.expander]
+    assert any(f"({disputed}) — Adviser: DISPUTED" in label for label in labels), labels
+    assert not any("not valid for these answers" in e.value for e in co.error)
     assert "CCATS" in plain(co.text)
-    # and the PDF the company downloads still carries the review
+    # and the PDF the company downloads still carries the review, marked not signed
     again = read_upload(downloads["export-assessment-report"], "r.pdf")
     assert again.review is not None and again.review.of(disputed).status == "disputed"
+
+
+def test_adviser_signs_with_a_certificate_and_the_company_sees_it(rs, example, downloads):
+    from testkit.certs import make_ca, make_p12
+
+    _af, ev, pdf = example
+    at = new_app()
+    at.button(key="adviser_mode").click().run()
+    upload(at, "review_upload", "report.pdf", pdf)
+    review_all(at, ev, ev.codes()[0], "Staff are all EU nationals.")
+    at.text_input(key="rv_name").input("Dr. Anne Adviser")
+    at.text_input(key="rv_org").input("Chambre de Commerce")
+    at.button(key="rv_sign").click().run()
+    p12 = make_p12(make_ca(), password="pw")
+    at.file_uploader(key="rv_cert").set_value(("me.p12", p12, "application/x-pkcs12")).run()
+    at.text_input(key="rv_cert_pw").input("wrong")
+    at.button(key="rv_sign_cert").click().run()
+    assert any("password is wrong" in e.value for e in at.error)
+    at.text_input(key="rv_cert_pw").input("pw")
+    at.button(key="rv_sign_cert").click().run()
+    assert not at.exception
+    assert at.text_input(key="rv_cert_pw").value == ""  # not kept
+    assert any(
+        "Digitally signed by Dr. Anne Adviser" in s.value.replace("\\", "") for s in at.success
+    )
+    signed = downloads["export-assessment-reviewed-signed"]
+    up = read_upload(signed, "signed.pdf")
+    assert up.signature.signed and up.signature.unchanged
+    co = new_app()
+    upload(co, "upload", "signed.pdf", signed)
+    assert any("digitally signed (verified" in s.value for s in co.success), [
+        x.value for x in [*co.success, *co.warning, *co.error]
+    ]
+
+
+def test_future_sign_off_is_refused(rs, example):
+    import datetime as dt
+
+    _af, ev, pdf = example
+    at = new_app()
+    at.button(key="adviser_mode").click().run()
+    upload(at, "review_upload", "report.pdf", pdf)
+    review_all(at, ev, ev.codes()[0], "No.")
+    at.text_input(key="rv_name").input("A")
+    at.text_input(key="rv_org").input("B")
+    at.date_input(key="rv_date").set_value(dt.date(2027, 3, 15)).run()
+    at.button(key="rv_sign").click().run()
+    assert any("in the future" in e.value for e in at.error)
+    assert "rv_pdf" not in {b.key for b in at.get("download_button")}
 
 
 def test_adviser_changes_after_sign_off_need_a_new_sign_off(rs, example):
@@ -197,6 +265,7 @@ def test_adviser_changes_after_sign_off_need_a_new_sign_off(rs, example):
     at = new_app()
     at.button(key="adviser_mode").click().run()
     upload(at, "review_upload", "report.pdf", pdf)
+    review_all(at, ev, ev.codes()[0], "No.")
     at.text_input(key="rv_name").input("A")
     at.text_input(key="rv_org").input("B")
     at.button(key="rv_sign").click().run()
@@ -208,18 +277,38 @@ def test_adviser_changes_after_sign_off_need_a_new_sign_off(rs, example):
     assert at.session_state["page"] == ui.PAGE_START
 
 
+def test_adviser_login_is_off_by_default_and_closes_adviser_mode_when_required(
+    rs, example, monkeypatch
+):
+    monkeypatch.setenv("COMPLIANCE_ADVISER_LOGIN", "1")
+    at = new_app()
+    at.button(key="adviser_mode").click().run()
+    assert "adviser_login" in {b.key for b in at.button}
+    assert not at.get("file_uploader")  # no upload before login
+    at.button(key="adviser_login").click().run()
+    assert not at.exception
+    assert any("requires a login" in i.value for i in at.info)
+
+
+def signed_review(af, ev, disputed: str, comment: str):
+    import datetime as dt
+
+    from compliance_app.dossier import review_flow as flow
+
+    r = flow.start_review(af, ev, reviewer_name="Dr. A. Adviser", organisation="LuxAdv")
+    for code in ev.codes():
+        r = flow.set_finding(r, code, "disputed" if code == disputed else "agreed", comment)
+    for q in ev.open_questions:
+        r = flow.answer_question(r, q.step_id, q.question, "Answered.")
+    return flow.sign_off(r, ev, flow.now_utc() - dt.timedelta(minutes=1))
+
+
 def test_reviewed_pdf_survives_a_reload(rs, example, downloads):
     """The review the company opened is saved with the draft: a reload, the bookmarked
     ?draft= link or a second tab shows it again and the report PDF still carries it."""
-    import datetime as dt
-
-    from compliance_app.dossier import review as review_mod
-
     af, ev, _pdf = example
     disputed, comment = ev.codes()[0], "Staff are all EU nationals."
-    r = review_mod.start_review(af, ev, reviewer_name="Dr. A. Adviser", organisation="LuxAdv")
-    r = review_mod.set_finding(r, disputed, "disputed", comment)
-    r = review_mod.sign_off(r, dt.date(2026, 11, 30))
+    r = signed_review(af, ev, disputed, comment)
     reviewed = build_pdf(rs.meta, af, ev, review=r)
     co = new_app()
     upload(co, "upload", "reviewed.pdf", reviewed)
@@ -237,10 +326,26 @@ def test_reviewed_pdf_survives_a_reload(rs, example, downloads):
     assert again.session_state["page"] == ui.PAGE_RESULTS
     assert again.session_state["review"] == r
     assert "Adviser review" in [h.value for h in again.header]
-    assert any("DISPUTED" in w.value and "EU nationals" in w.value for w in again.warning)
-    assert any("signed off by Dr" in s.value.replace("\\", "") for s in again.success)
+    assert any("DISPUTED" in e.value and "EU nationals" in e.value for e in again.error)
+    assert any("Sign-off recorded by Dr" in w.value.replace("\\", "") for w in again.warning)
     pdf = downloads["export-assessment-report"]
     text = pdf_text(pdf)
     assert "Adviser review" in text and "DISPUTED" in text and "Dr. A. Adviser" in text
     back = read_upload(pdf, "r.pdf")
     assert back.review is not None and back.review.of(disputed).comment == comment
+
+
+def test_company_edit_is_logged_and_the_review_is_no_longer_valid(rs, example, downloads):
+    af, ev, _pdf = example
+    r = signed_review(af, ev, ev.codes()[0], "No.")
+    co = new_app()
+    upload(co, "upload", "reviewed.pdf", build_pdf(rs.meta, af, ev, review=r))
+    step = ev.trail[0].step_id
+    co.button(key=f"change_{step}").click().run()
+    co.selectbox(key=f"w_{step}").set_value("FR") if step == "m1_country" else None
+    co.button(key="next").click().run()
+    assert not co.exception
+    review = co.session_state["review"]
+    if co.session_state["answers"] != af.answers:
+        assert review.log[-1].event == "company_edit" and review.log[-1].at is not None
+        assert any("not valid for these answers" in e.value for e in co.error)

@@ -11,6 +11,7 @@ import pypdf
 import pytest
 
 from compliance_app.dossier import answers, review, transport
+from compliance_app.dossier import review_flow as flow
 from compliance_app.dossier.review import FindingReview, Review, ReviewError
 from compliance_app.engine import evaluation as engine
 from compliance_app.report.builder import build_pdf
@@ -19,6 +20,8 @@ from compliance_app.rulebase.loader import cached_ruleset
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "payload_9a515_content.yaml"
 DAY = dt.date(2026, 11, 30)
+AT = dt.datetime(2026, 11, 30, 14, 5, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+ASSESSED = dt.datetime(2026, 11, 28, 10, 12, tzinfo=dt.UTC)
 TRICKY = "Not agreed: <b>AT&T</b> parts & 0.1 <A <0.9 — Łódź"
 
 
@@ -32,24 +35,30 @@ def case():
 @pytest.fixture(scope="module")
 def signed(case) -> Review:
     _, af, ev = case
-    r = review.start_review(
+    r = flow.start_review(
         af,
         ev,
         reviewer_name="Dr. Anne Adviser",
         organisation="Chambre de Commerce",
         report_id="R-0123456789ab",
-        today=DAY,
+        assessed_at=ASSESSED,
+        now=AT,
     )
     codes = ev.codes()
-    r = review.set_finding(r, codes[0], "disputed", TRICKY)
-    r = review.set_finding(r, codes[1], "agreed")
+    r = flow.set_finding(r, codes[0], "disputed", TRICKY)
+    r = flow.set_finding(r, codes[1], "agreed")
+    for code in codes[2:]:
+        r = flow.set_finding(r, code, "noted")
+    for q in ev.open_questions:
+        r = flow.answer_question(r, q.step_id, q.question, "Settled by the supplier's letter.")
     r = r.model_copy(
         update={
             "general_comments": "Ask the supplier for the ECCN in writing.\nThen call us.",
             "extra_next_steps": ["Obtain the supplier's ECCN statement", "File it with the order"],
+            "capacity": "Export-control lawyer",
         }
     )
-    return review.sign_off(r, DAY)
+    return flow.sign_off(r, ev, AT, now=AT)
 
 
 def text_of(pdf: bytes) -> str:
@@ -63,8 +72,8 @@ def squash(text: str) -> str:
 # --- the model and its file -------------------------------------------------------------------
 def test_start_set_and_sign_off(case, signed: Review) -> None:
     _, af, ev = case
-    assert signed.signed and signed.signed_on == DAY
-    assert review.same_answers(signed, af)
+    assert signed.signed and signed.signed_on == DAY and signed.signed_at == AT
+    assert review.same_answers(signed, af) and flow.covers(signed, af, ev)
     assert signed.answers_sha256 != review.answers_digest(
         af.model_copy(update={"company": af.company.model_copy(update={"name": "Other"})})
     )
@@ -73,8 +82,22 @@ def test_start_set_and_sign_off(case, signed: Review) -> None:
     )
     assert signed.of("NOT_A_CODE") is None
     assert [e.event for e in signed.log] == ["assessment", "review", "sign_off"]
-    assert "1 finding(s) agreed, 1 disputed, 2 extra next step(s)" in signed.log[-1].text
-    again = review.set_finding(signed, ev.codes()[0], "agreed", "fine after all")
+    assert "1 agreed, 0 agreed with qualification, " in signed.log[-1].text
+    assert "1 disputed; 1 open question(s) answered, 2 extra next step(s)" in signed.log[-1].text
+    so = signed.sign_off
+    assert (so.report_id, so.answers_sha256, so.ruleset) == (
+        "R-0123456789ab",
+        signed.answers_sha256,
+        signed.ruleset,
+    )
+    assert [(c.code, c.status) for c in so.findings][:2] == [
+        (ev.codes()[0], "disputed"),
+        (ev.codes()[1], "agreed"),
+    ]
+    assert so.assessed_at == ASSESSED and so.capacity == "Export-control lawyer"
+    assert signed.reviewed_findings == flow.frozen_findings(ev)
+    assert review.answers_digest(signed.reviewed) == signed.answers_sha256
+    again = flow.set_finding(signed, ev.codes()[0], "agreed", "fine after all")
     assert again.of(ev.codes()[0]).status == "agreed"
     assert len(again.finding_reviews) == len(signed.finding_reviews)
 
@@ -108,10 +131,15 @@ def test_bad_review_files_are_refused_with_a_reason(data: bytes, reason: str) ->
 
 def test_check_warns_when_the_review_may_not_fit(case, signed: Review) -> None:
     _, af, ev = case
-    warnings = review.check(signed, af, ev)
+    assert flow.check(signed, af, ev) == []
+    partial = signed.model_copy(update={"finding_reviews": signed.finding_reviews[:2]})
+    warnings = flow.check(partial, af, ev)
     assert len(warnings) == 1 and warnings[0].startswith("Findings not reviewed:")
     changed = af.model_copy(update={"company": af.company.model_copy(update={"name": "Other"})})
-    assert any("answers were changed" in w for w in review.check(signed, changed, ev))
+    first = flow.check(signed, changed, ev)[0]
+    assert (
+        first.startswith("Review not valid for these answers") and "answers were changed" in first
+    )
     old = signed.model_copy(
         update={
             "ruleset": signed.ruleset.model_copy(update={"version": "0.9.0"}),
@@ -121,7 +149,7 @@ def test_check_warns_when_the_review_may_not_fit(case, signed: Review) -> None:
             ],
         }
     )
-    warnings = review.check(old, af, ev)
+    warnings = flow.check(old, af, ev)
     assert any("0.9.0" in w for w in warnings)
     assert any("no longer has: GONE" in w for w in warnings)
 
@@ -132,14 +160,41 @@ def test_reviewed_pdf_shows_the_review_and_keeps_the_original(case, signed: Revi
     plain = text_of(build_pdf(ruleset.meta, af, ev, invariant=True))
     reviewed = text_of(build_pdf(ruleset.meta, af, ev, invariant=True, review=signed))
     flat = squash(reviewed)
-    assert "Reviewed and signed off by Dr. Anne Adviser (Chambre de Commerce) on 2026-11-30" in flat
+    assert (
+        "Reviewed and signed off by Dr. Anne Adviser (Export-control lawyer, Chambre de "
+        "Commerce) on 2026-11-30 14:05 UTC+01:00. NOT DIGITALLY SIGNED" in flat
+    )
     assert "Adviser review" in reviewed and "Change log" in reviewed
     assert f"[DISPUTED] {ev.codes()[0]}" in flat and f"[AGREED] {ev.codes()[1]}" in flat
-    assert f"[NOT REVIEWED] {ev.codes()[2]}" in flat
+    assert f"[NOTED] {ev.codes()[2]}" in flat
+    # the scope of the sign-off is printed in its block
+    block = flat[flat.index("Sign-off Reviewer") :]
+    for text in (
+        "Signed off at: 2026-11-30 14:05 UTC+01:00",
+        "Report id: R-0123456789ab",
+        f"Answers fingerprint (SHA-256): {signed.answers_sha256}",
+        f"Rule base: {ev.ruleset_id} version {ev.ruleset_version}",
+        "Assessment made at: 2026-11-28 10:12 UTC",
+        "Findings covered by this sign-off",
+        "Professional capacity: Export-control lawyer",
+        "Scope, limitations and reliance",
+    ):
+        assert text in block, text
+    # the adviser's view is printed under each finding, before the review section
+    findings = flat[flat.index("Tick the next steps") : flat.index("Adviser review An export")]
+    assert f"Adviser: [DISPUTED] {squash(TRICKY)}" in findings
+    assert "Adviser: [AGREED]" in findings and "Adviser's answer: Settled by" in flat
     assert squash(TRICKY) in flat  # printed exactly, never as markup
     assert "Ask the supplier for the ECCN in writing." in reviewed
     assert "Obtain the supplier's ECCN statement" in flat
-    log = [flat.index(s) for s in ("1. Original assessment", "2. Review", "3. Sign-off")]
+    log = [
+        flat.index(s)
+        for s in (
+            "1. Original assessment · 2026-11-28 10:12 UTC",
+            "2. Review · 2026-11-30 14:05 UTC+01:00",
+            "3. Sign-off · 2026-11-30 14:05 UTC+01:00",
+        )
+    ]
     assert log == sorted(log)
     # every line of the unreviewed report is still there (except the page numbers)
     missing = [
@@ -159,7 +214,12 @@ def test_reopening_a_reviewed_pdf_gives_the_answers_and_the_review(case, signed:
     up = transport.read_upload(pdf, "reviewed.pdf")
     assert up.answers == af and answers.dump(up.answers) == answers.dump(af)
     assert up.review == signed
-    assert sorted(f.name for f in up.manifest.files) == ["answers.yaml", "review.yaml"]
+    assert sorted(f.name for f in up.manifest.files) == [
+        "answers.yaml",
+        "review.yaml",
+        "ruleset.json",
+    ]
+    assert up.signature.status == "not_signed"
 
 
 def test_removing_the_review_from_a_reviewed_pdf_is_refused(case, signed: Review) -> None:
@@ -177,7 +237,7 @@ def test_removing_the_review_from_a_reviewed_pdf_is_refused(case, signed: Review
 
 def test_unsigned_review_of_changed_answers_says_so_in_the_pdf(case) -> None:
     ruleset, af, ev = case
-    r = review.start_review(af, ev, reviewer_name="A. Adviser")
+    r = flow.start_review(af, ev, reviewer_name="A. Adviser")
     r = r.model_copy(
         update={
             "answers_sha256": "0" * 64,
@@ -186,11 +246,11 @@ def test_unsigned_review_of_changed_answers_says_so_in_the_pdf(case) -> None:
         }
     )
     flat = squash(text_of(build_pdf(ruleset.meta, af, ev, invariant=True, review=r)))
-    assert "Review by A. Adviser in progress: not signed off." in flat
+    assert "Review not valid for these answers: the answers were changed after the review" in flat
     assert "answers were changed after this review" in flat
     assert "Reviewed findings this assessment no longer has" in flat
     assert "[DISPUTED] OLD_FINDING" in flat
-    assert "1. Original assessment · date not recorded" in flat  # log entry added when missing
+    assert "1. Original assessment · time not recorded" in flat  # log entry added when missing
 
 
 def test_review_with_a_lone_surrogate_is_refused_like_an_answers_file():
@@ -213,13 +273,75 @@ def test_first_page_warns_when_the_answers_changed_after_sign_off(case, signed: 
         .pages[0]
         .extract_text()
     )
-    assert "Reviewed and signed off by Dr. Anne Adviser" in first
-    assert "Caution: the review may not cover this result as printed" in first
+    assert "Reviewed and signed off" not in first
+    assert "Review not valid for these answers" in first
 
 
-def test_sign_off_before_the_assessment_is_refused(case) -> None:
+def test_sign_off_before_the_assessment_or_in_the_future_is_refused(case, signed) -> None:
     _, af, ev = case
-    r = review.start_review(af, ev, reviewer_name="A", assessed_on=DAY, today=DAY)
+    r = signed.model_copy(update={"sign_off": None})
     with pytest.raises(review.ReviewError, match="before the assessment"):
-        review.sign_off(r, DAY - dt.timedelta(days=1))
-    assert review.sign_off(r, DAY).signed_on == DAY
+        flow.sign_off(r, ev, ASSESSED - dt.timedelta(minutes=1), now=AT)
+    future = dt.datetime(2027, 3, 15, 9, 0, tzinfo=dt.UTC)
+    with pytest.raises(review.ReviewError, match="in the future"):
+        flow.sign_off(r, ev, future, now=AT)
+    with pytest.raises(ValueError, match="timezone"):
+        flow.sign_off(r, ev, dt.datetime(2026, 11, 30, 12, 0), now=AT)
+    assert flow.sign_off(r, ev, AT, now=AT).signed_at == AT
+
+
+def test_sign_off_needs_every_status_comments_and_open_answers(case, signed) -> None:
+    _, af, ev = case
+    codes = ev.codes()
+    r = signed.model_copy(update={"sign_off": None})
+    bare = flow.set_finding(r, codes[0], "qualified", "  ")
+    with pytest.raises(ReviewError, match="needs a comment"):
+        flow.sign_off(bare, ev, AT, now=AT)
+    fewer = r.model_copy(update={"finding_reviews": r.finding_reviews[1:]})
+    with pytest.raises(ReviewError, match="Give a status to every finding"):
+        flow.sign_off(fewer, ev, AT, now=AT)
+    if ev.open_questions:
+        unanswered = r.model_copy(update={"question_answers": []})
+        with pytest.raises(ReviewError, match="Answer every open question"):
+            flow.sign_off(unanswered, ev, AT, now=AT)
+    noted = flow.set_finding(r, codes[0], "noted")
+    assert flow.sign_off(noted, ev, AT, now=AT).sign_off.findings[0].status == "noted"
+
+
+FORMAT_1 = b"""format: itar-ear-review
+format_version: 1
+answers_sha256: null
+report_id: R-0123456789ab
+ruleset: {id: itar-ear-selfassessment, version: 1.0.0}
+reviewer_name: Dr. Old Adviser
+organisation: Chambre
+signed_on: '2026-11-30'
+finding_reviews:
+- {code: AUTH_BIS_LICENSE, status: disputed, comment: ''}
+general_comments: ''
+extra_next_steps: []
+log:
+- {'on': null, by: Moselle, event: assessment, text: Self-assessment.}
+- {'on': '2026-11-30', by: Dr. Old Adviser, event: sign_off, text: Signed off.}
+"""
+
+
+def test_a_format_1_review_is_migrated_with_a_visible_note(case) -> None:
+    ruleset, af, ev = case
+    old = review.parse(FORMAT_1)
+    assert old.migrated_from == 1 and old.format_version == 2
+    assert old.signed_at == dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
+    assert old.of("AUTH_BIS_LICENSE").status == "disputed"
+    assert [e.event for e in old.log] == ["assessment", "sign_off", "migration"]
+    assert old.log[1].at == dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
+    assert "earlier version of the tool" in old.migration_note
+    assert any("earlier version of the tool" in w for w in flow.check(old, af, ev))
+    assert not flow.covers(old, af, ev)
+    flat = squash(text_of(build_pdf(ruleset.meta, af, ev, invariant=True, review=old)))
+    assert "review format 1" in flat
+    assert review.parse(review.dump(old)) == old
+
+
+def test_unknown_review_format_version_is_refused() -> None:
+    with pytest.raises(ReviewError, match="format version 9"):
+        review.parse(b"format: itar-ear-review\nformat_version: 9\n")

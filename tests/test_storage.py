@@ -401,7 +401,6 @@ def a_review(comment: str = MARKER):
     return review_mod.Review(
         reviewer_name="Dr. Ånne Adviser",
         organisation="Luxinnovation",
-        signed_on=datetime(2026, 11, 30).date(),
         finding_reviews=[
             review_mod.FindingReview(code="AUTH_TAA", status="disputed", comment=comment)
         ],

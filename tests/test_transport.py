@@ -99,7 +99,7 @@ def test_attachments_are_standard_pdf_embedded_files(case, pdf) -> None:
     _, af, _ = case
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     attached = {name: data[0] for name, data in reader.attachments.items()}
-    assert set(attached) == {"answers.yaml", "manifest.json"}
+    assert set(attached) == {"answers.yaml", "manifest.json", "ruleset.json"}
     assert attached["answers.yaml"] == answers.dump(af)
     manifest = json.loads(attached["manifest.json"])
     assert manifest["format"] == "itar-ear-report-manifest"
@@ -250,7 +250,7 @@ def test_a_compression_bomb_is_refused_without_unpacking_it(pdf) -> None:
 
     edited = reseal(rewrite(pdf, edit))
     assert len(edited) < transport.MAX_UPLOAD_BYTES
-    assert "unpacks to more than 1,000,000 bytes" in refused(edited)
+    assert f"unpacks to more than {transport.MAX_ATTACHMENT_BYTES:,} bytes" in refused(edited)
 
 
 @pytest.mark.parametrize(

@@ -227,33 +227,39 @@ def test_country_step_and_sync(rs):
 def test_review_from_form_and_sign_off(rs):
     import datetime as dt
 
-    from compliance_app.dossier.review import sign_off
+    from compliance_app.dossier import review_flow as flow
     from compliance_app.engine.evaluation import evaluate
     from compliance_app.ui import forms
+    from compliance_app.ui import review_forms as rf
 
     af = ui.answers_file(rs, FULL, {**ui.empty_company(), "name": NAME})
     ev = evaluate(rs, FULL)
-    base = forms.base_review(af, ev, None, "R-1", "2026-11-28 10:00 UTC")
-    assert base.log[0].on == dt.date(2026, 11, 28) and base.report_id == "R-1"
+    base, again = rf.base_review(rs, af, ev, None, "R-1", "2026-11-28 10:00 UTC")
+    assert not again
+    assert base.log[0].at == dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
+    assert base.report_id == "R-1"
     codes = ev.codes()
-    r = forms.review_from_form(
+    r = rf.review_from_form(
         base,
         codes,
-        {codes[0]: "disputed"},
+        {codes[0]: "disputed", **{c: "noted" for c in codes[1:]}},
         {codes[0]: "Why not.", "X": "ignored"},
         "General.",
         "Step one\n\n  Step two  \n",
         "Dr A",
         "Org",
+        capacity="Lawyer",
+        questions={q.step_id: (q.question, "Answered.") for q in ev.open_questions},
     )
     assert r.of(codes[0]).status == "disputed" and r.of(codes[0]).comment == "Why not."
-    assert all(r.of(c) is None for c in codes[1:])  # "Not reviewed" is not recorded
-    assert r.extra_next_steps == ["Step one", "Step two"]
-    signed = sign_off(r, dt.date(2026, 11, 29))
-    assert forms.same_content(signed, r) and not forms.same_content(None, r)
-    assert forms.sign_off_problems("", "x" * 301) == [
+    assert r.extra_next_steps == ["Step one", "Step two"] and r.capacity == "Lawyer"
+    at = rf.sign_off_time(dt.date(2026, 11, 29), dt.time(9, 30), rf.zone("Europe/Luxembourg"))
+    assert at.utcoffset() == dt.timedelta(hours=1)
+    signed = flow.sign_off(r, ev, at, now=at)
+    assert rf.same_content(signed, r) and not rf.same_content(None, r)
+    assert rf.sign_off_problems("", "x" * 301) == [
         "Enter your name.",
         "Shorten this to at most 300 characters; you entered 301.",
     ]
-    assert forms.assessed_on("garbage") is None
+    assert rf.assessed_at("garbage") is None and rf.zone("Not/AZone") == dt.UTC
     assert forms.upgrade_of(rs, af, ev, None) is None  # same version: nothing to show

@@ -17,8 +17,9 @@ from compliance_app.dossier.answers import AnswersError
 
 MAX_ATTACHMENTS = 8
 """A PDF with more embedded files than this is refused (ours have two or three)."""
-MAX_ATTACHMENT_BYTES = 1_000_000
-"""Largest decompressed attachment (the answers file and review are capped at 1 MB)."""
+MAX_ATTACHMENT_BYTES = 2_500_000
+"""Largest decompressed attachment (the answers file is capped at 1 MB, the review, which
+holds a frozen copy of the answers, at 2.5 MB)."""
 MAX_NAME_TREE_NODES = 64
 
 

@@ -1,28 +1,42 @@
-"""An adviser's review of one assessment: agree or dispute each finding, comment, sign off.
+"""An adviser's review of one assessment: a status for each finding, an answer for each open
+question, comments, and a scoped, timed sign-off.
 
 A review is its own small, versioned document (``format: itar-ear-review``), kept apart from
-the answers file, whose format does not change. It travels inside the PDF report as a second
-attachment, ``review.yaml`` (see :mod:`compliance_app.dossier.transport` and ``docs/review.md``)::
+the answers file, whose format does not change. It travels inside the PDF report as the
+attachment ``review.yaml`` (see :mod:`compliance_app.dossier.transport` and ``docs/review.md``)::
 
     format: itar-ear-review
-    format_version: 1
-    answers_sha256: 3f9a...      # SHA-256 of the answers file bytes the review was made on
+    format_version: 2
+    answers_sha256: 3f9a...            # the answers the review is made on (see same_answers)
     report_id: R-3f9a0c1b2d4e
-    ruleset: {id: itar-ear-selfassessment, version: 1.0.0}
+    ruleset: {id: itar-ear-selfassessment, version: 1.1.0}
+    assessed_at: '2026-11-28T10:12:00Z'
     reviewer_name: Dr. A. Adviser
     organisation: Luxinnovation
-    signed_on: 2026-11-30        # null until signed off
+    capacity: Export-control lawyer, admitted in Luxembourg
+    scope_statement: "Reviewed on the answers given; no documents seen; for the company only."
+    reviewed: {format: itar-ear-answers, ...}   # frozen: the answers file as reviewed
+    reviewed_findings: [{code: AUTH_TAA, title: ..., severity: high}]   # frozen
     finding_reviews:
     - {code: AUTH_TAA, status: agreed, comment: ""}
     - {code: DEEMED_EXPORT, status: disputed, comment: "Staff are all EU nationals."}
+    question_answers: [{step: m3_eccn, question: ..., answer: "EAR99, per supplier letter"}]
     general_comments: "..."
     extra_next_steps: ["Ask the US supplier for the CJ determination."]
+    sign_off: {signed_at: '2026-11-30T14:05:00+01:00', report_id: ..., answers_sha256: ...,
+               ruleset: ..., findings: [{code, title, severity, status}], ...}   # null if not
     log:
-    - {on: 2026-11-28, by: LU-Alpha S.A., event: assessment, text: "Assessment ... (report R-...)"}
-    - {on: 2026-11-30, by: Dr. A. Adviser, event: review, text: "Reviewed 5 findings ..."}
+    - {at: '2026-11-28T10:12:00Z', by: LU-Alpha S.A., event: assessment, text: "..."}
+    - {at: '2026-11-30T13:50:00+01:00', by: Dr. A. Adviser, event: review, text: "..."}
 
-A finding without a ``FindingReview`` has not been reviewed. A review is untrusted input when
-it is read back: :func:`parse` applies the same size cap and safe YAML reading as answers files.
+Statuses: ``agreed``, ``qualified`` (agreed with a qualification, comment required),
+``noted`` and ``disputed`` (comment required). A finding without a ``FindingReview`` has not
+been reviewed. Format 1 reviews (dates without times, two statuses) are read and migrated with a
+visible note (:mod:`compliance_app.dossier.review_migrate`). The model is strict (unknown keys
+are refused); a new field is added with a default, so that older documents still load.
+A review is untrusted input when it is read back: :func:`parse` applies the same size cap and
+safe YAML reading as answers files. The workflow (start, sign off, re-review) is in
+:mod:`compliance_app.dossier.review_flow`.
 """
 
 from __future__ import annotations
@@ -32,24 +46,34 @@ import hashlib
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from compliance_app.dossier import answers as answers_mod
+from compliance_app.dossier import review_migrate
 from compliance_app.dossier.answers import AnswersError, AnswersFile, RulesetRef
-from compliance_app.engine.results import Evaluation
 
 FORMAT = "itar-ear-review"
-FORMAT_VERSION = 1
-MAX_BYTES = 1_000_000
-"""Largest review document accepted, in bytes (checked before parsing)."""
+FORMAT_VERSION = 2
+MAX_BYTES = 2_500_000
+"""Largest review document accepted, in bytes (checked before parsing). A review holds a
+frozen copy of the answers file (at most 1 MB) besides its own text."""
 
 ShortText = Annotated[str, Field(max_length=300)]
 LongText = Annotated[str, Field(max_length=20_000)]
-Event = Literal["assessment", "review", "sign_off", "note"]
+Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=64)]
+StepId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$", max_length=64)]
+Status = Literal["agreed", "qualified", "noted", "disputed"]
+STATUSES: tuple[str, ...] = ("agreed", "qualified", "noted", "disputed")
+NEEDS_COMMENT = frozenset({"qualified", "disputed"})
+"""Statuses that must carry a comment (the qualification, or why the adviser disagrees)."""
+Event = Literal[
+    "assessment", "company_edit", "review", "re_review", "sign_off", "note", "migration"
+]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class ReviewError(AnswersError):
-    """A review document was refused. ``str(error)`` is a message for the user."""
+    """A review document or a review step was refused. ``str(error)`` is for the user."""
 
 
 class _Strict(BaseModel):
@@ -59,39 +83,94 @@ class _Strict(BaseModel):
 class FindingReview(_Strict):
     """The adviser's view of one finding (by code)."""
 
-    code: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=64)]
-    status: Literal["agreed", "disputed"]
+    code: Code
+    status: Status
     comment: LongText = ""
 
 
-class LogEntry(_Strict):
-    """One line of the change log: what happened, when and by whom."""
+class FrozenFinding(_Strict):
+    """A finding as it stood when the review was made (or signed)."""
 
-    on: dt.date | None = None
+    code: Code
+    title: LongText = ""
+    severity: Annotated[str, Field(max_length=32)] = ""
+
+
+class CoveredFinding(FrozenFinding):
+    """A finding covered by a sign-off, with the status the adviser gave it."""
+
+    status: Status
+
+
+class QuestionAnswer(_Strict):
+    """The adviser's answer to one open question (an "I don't know" of the company)."""
+
+    step: StepId
+    question: LongText = ""
+    answer: LongText = ""
+
+
+class LogEntry(_Strict):
+    """One line of the change log: what happened, when (with timezone) and by whom."""
+
+    at: AwareDatetime | None = None
     by: ShortText = ""
     event: Event
     text: LongText = ""
+
+
+class SignOff(_Strict):
+    """What the adviser signed: who, in which capacity, when, and exactly which result."""
+
+    signed_at: AwareDatetime
+    reviewer_name: ShortText
+    organisation: ShortText = ""
+    capacity: ShortText = ""
+    report_id: ShortText = ""
+    answers_sha256: Sha256 | None = None
+    ruleset: RulesetRef | None = None
+    assessed_at: AwareDatetime | None = None
+    findings: Annotated[list[CoveredFinding], Field(max_length=500)] = Field(default_factory=list)
+    open_questions_answered: Annotated[int, Field(ge=0)] = 0
+    scope_statement: LongText = ""
 
 
 class Review(_Strict):
     """An adviser's review of one assessment (one answers file)."""
 
     format: Literal["itar-ear-review"] = FORMAT
-    format_version: Literal[1] = FORMAT_VERSION
-    answers_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
-    """SHA-256 of the answers file bytes (:func:`answers_digest`) the review was made on."""
+    format_version: Literal[2] = FORMAT_VERSION
+    answers_sha256: Sha256 | None = None
+    """SHA-256 of the answers file (:func:`answers_digest`) the review is made on."""
     report_id: ShortText = ""
     ruleset: RulesetRef | None = None
     """Rule base the reviewed findings came from."""
+    assessed_at: AwareDatetime | None = None
+    """When the assessment was made (the report's ``generated_at``), if known."""
     reviewer_name: ShortText = ""
     organisation: ShortText = ""
-    signed_on: dt.date | None = None
+    capacity: ShortText = ""
+    """The adviser's professional capacity (e.g. "Export-control lawyer, Luxembourg bar")."""
+    scope_statement: LongText = ""
+    """Scope, limitations and who may rely on the review."""
+    reviewed: AnswersFile | None = None
+    """Frozen: the answers file the review is made on (its digest is ``answers_sha256``)."""
+    reviewed_findings: Annotated[list[FrozenFinding], Field(max_length=500)] = Field(
+        default_factory=list
+    )
+    """Frozen: the findings of the assessment when the review was made."""
     finding_reviews: Annotated[list[FindingReview], Field(max_length=500)] = Field(
+        default_factory=list
+    )
+    question_answers: Annotated[list[QuestionAnswer], Field(max_length=500)] = Field(
         default_factory=list
     )
     general_comments: LongText = ""
     extra_next_steps: Annotated[list[LongText], Field(max_length=200)] = Field(default_factory=list)
-    log: Annotated[list[LogEntry], Field(max_length=1000)] = Field(default_factory=list)
+    sign_off: SignOff | None = None
+    log: Annotated[list[LogEntry], Field(max_length=2000)] = Field(default_factory=list)
+    migrated_from: Literal[1] | None = None
+    """Set when the review was read from an older format (see :attr:`migration_note`)."""
 
     def of(self, code: str) -> FindingReview | None:
         """The review of finding ``code`` (the last one if listed twice), or None."""
@@ -101,88 +180,40 @@ class Review(_Strict):
                 found = fr
         return found
 
+    def answer_to(self, step: str) -> QuestionAnswer | None:
+        """The adviser's answer to the open question of ``step``, or None."""
+        found = None
+        for qa in self.question_answers:
+            if qa.step == step:
+                found = qa
+        return found
+
     @property
     def signed(self) -> bool:
-        return self.signed_on is not None
+        """True once the adviser signed off (recorded; a digital signature is separate)."""
+        return self.sign_off is not None
+
+    @property
+    def signed_at(self) -> dt.datetime | None:
+        return self.sign_off.signed_at if self.sign_off else None
+
+    @property
+    def signed_on(self) -> dt.date | None:
+        """The date of the sign-off in its own timezone (format 1 had only this)."""
+        return self.sign_off.signed_at.date() if self.sign_off else None
+
+    @property
+    def migration_note(self) -> str | None:
+        """A sentence for the reader when the review was migrated from an older format."""
+        if self.migrated_from is None:
+            return None
+        return review_migrate.NOTE
 
 
 def answers_digest(answers: AnswersFile) -> str:
     """SHA-256 (hex) of the answers file as :func:`~compliance_app.dossier.answers.dump`
     writes it."""
     return hashlib.sha256(answers_mod.dump(answers)).hexdigest()
-
-
-def start_review(
-    answers: AnswersFile,
-    evaluation: Evaluation,
-    *,
-    reviewer_name: str = "",
-    organisation: str = "",
-    report_id: str = "",
-    assessed_on: dt.date | None = None,
-    today: dt.date | None = None,
-) -> Review:
-    """A new, unsigned review of this assessment, its log starting with the assessment.
-
-    No finding is marked yet (each is "not reviewed" until the adviser sets a status).
-    """
-    who = answers.company.name.strip() or "the company"
-    rid = f" (report {report_id})" if report_id else ""
-    log = [
-        LogEntry(
-            on=assessed_on,
-            by=who,
-            event="assessment",
-            text=f"Self-assessment{rid} on rule base {evaluation.ruleset_id} "
-            f"{evaluation.ruleset_version}: {len(evaluation.findings)} finding(s), "
-            f"{len(evaluation.open_questions)} open question(s).",
-        )
-    ]
-    if today is not None:
-        log.append(LogEntry(on=today, by=reviewer_name, event="review", text="Review started."))
-    ref = RulesetRef(id=evaluation.ruleset_id, version=evaluation.ruleset_version)
-    return Review(
-        # the answers as stamped with the rule base the review is made on (see same_answers)
-        answers_sha256=answers_digest(answers.model_copy(update={"ruleset": ref})),
-        report_id=report_id,
-        ruleset=ref,
-        reviewer_name=reviewer_name,
-        organisation=organisation,
-        log=log,
-    )
-
-
-def set_finding(review: Review, code: str, status: str, comment: str = "") -> Review:
-    """A copy of ``review`` with finding ``code`` marked ``status`` (replacing any earlier)."""
-    kept = [fr for fr in review.finding_reviews if fr.code != code]
-    kept.append(FindingReview(code=code, status=status, comment=comment))  # type: ignore[arg-type]
-    return review.model_copy(update={"finding_reviews": kept})
-
-
-def sign_off(review: Review, on: dt.date) -> Review:
-    """A signed copy of ``review``, with a log entry summarising the statuses.
-
-    Raises ReviewError when ``on`` is earlier than a dated entry of the log (for example the
-    assessment itself): a review cannot be signed before what it reviews.
-    """
-    earlier = [e.on for e in review.log if e.on is not None and e.on > on]
-    if earlier:
-        raise ReviewError(
-            f"The sign-off date {on.isoformat()} is before the assessment or an earlier step of "
-            f"the review ({max(earlier).isoformat()}). Choose a later date."
-        )
-    agreed = sum(1 for fr in review.finding_reviews if fr.status == "agreed")
-    disputed = sum(1 for fr in review.finding_reviews if fr.status == "disputed")
-    who = review.reviewer_name.strip() or "the adviser"
-    org = f" ({review.organisation.strip()})" if review.organisation.strip() else ""
-    entry = LogEntry(
-        on=on,
-        by=review.reviewer_name,
-        event="sign_off",
-        text=f"Signed off by {who}{org}: {agreed} finding(s) agreed, {disputed} disputed, "
-        f"{len(review.extra_next_steps)} extra next step(s).",
-    )
-    return review.model_copy(update={"signed_on": on, "log": [*review.log, entry]})
 
 
 def same_answers(review: Review, answers: AnswersFile) -> bool:
@@ -198,36 +229,6 @@ def same_answers(review: Review, answers: AnswersFile) -> bool:
         return False
     restamped = answers.model_copy(update={"ruleset": review.ruleset})
     return review.answers_sha256 == answers_digest(restamped)
-
-
-def check(review: Review, answers: AnswersFile, evaluation: Evaluation) -> list[str]:
-    """Plain-language warnings about a review that may not fit this assessment.
-
-    * the answers changed since the review (different SHA-256);
-    * the findings were produced by another rule base version;
-    * reviewed findings that this assessment no longer has, and findings not reviewed.
-    """
-    out: list[str] = []
-    if review.answers_sha256 and not same_answers(review, answers):
-        out.append(
-            "The answers were changed after this review was made: the review may not fit "
-            "the findings shown."
-        )
-    ref = review.ruleset
-    if ref and (ref.id, ref.version) != (evaluation.ruleset_id, evaluation.ruleset_version):
-        out.append(
-            f"The review was made on findings of rule base {ref.id} {ref.version}; they are "
-            f"now produced by {evaluation.ruleset_id} {evaluation.ruleset_version}."
-        )
-    codes = evaluation.codes()
-    gone = [fr.code for fr in review.finding_reviews if fr.code not in codes]
-    if gone:
-        out.append("Reviewed findings that this assessment no longer has: " + ", ".join(gone) + ".")
-    reviewed = {fr.code for fr in review.finding_reviews}
-    missing = [c for c in codes if c not in reviewed]
-    if missing:
-        out.append("Findings not reviewed: " + ", ".join(missing) + ".")
-    return out
 
 
 def dump(review: Review) -> bytes:
@@ -246,6 +247,8 @@ def parse(data: bytes) -> Review:
     """Read a review document (YAML or JSON). Raises :class:`ReviewError` with a reason.
 
     Read with the same safe reader as answers files (size cap, encodings, no tags or aliases).
+    A format 1 document is migrated (:mod:`compliance_app.dossier.review_migrate`) and comes
+    back with ``migrated_from = 1``.
     """
     if len(data) > MAX_BYTES:
         raise ReviewError(
@@ -257,6 +260,14 @@ def parse(data: bytes) -> Review:
         raise ReviewError(f"The review cannot be read: {exc}") from exc
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise ReviewError(f"This is not a review of this tool (expected 'format: {FORMAT}').")
+    version = raw.get("format_version", FORMAT_VERSION)
+    if version == 1:
+        raw = review_migrate.from_v1(raw)
+    elif version != FORMAT_VERSION:
+        raise ReviewError(
+            f"This review has format version {version!r}; this version of the tool reads "
+            f"versions 1 and {FORMAT_VERSION}. Use a newer version of the tool."
+        )
     try:
         return Review.model_validate(raw)
     except ValidationError as exc:

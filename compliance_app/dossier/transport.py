@@ -19,7 +19,11 @@ the seal (which shows that not one byte changed since the PDF was made, and so t
 attachments were not swapped or edited), then reads the attachments from the sealed bytes with
 pypdf, with caps on their number and their decompressed size, then the hash of each
 attachment, then parses the answers and the review. Bytes appended after the sealed length (an
-incremental save by a PDF viewer, e.g. a comment) are ignored with a warning.
+incremental save by a PDF viewer, e.g. a comment, or the adviser's digital signature) are
+never read for the assessment: a PAdES signature there is verified
+(:mod:`compliance_app.dossier.signing`) and reported in :attr:`Upload.signature`; a signature
+that does not verify refuses the upload; anything added after a signature is reported as a
+change after signing; other appended bytes are ignored with a warning.
 
 What the seal does not do: anyone holding the tool's source can recompute a SHA-256 seal, so it
 detects damage and naive edits, not a determined forger (see ``docs/review.md``). With a
@@ -38,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from compliance_app.dossier import answers as answers_mod
 from compliance_app.dossier import review as review_mod
+from compliance_app.dossier import signing
 from compliance_app.dossier.answers import AnswersError, AnswersFile, RulesetRef
 from compliance_app.dossier.pdfread import (
     MAX_ATTACHMENT_BYTES,
@@ -47,6 +52,7 @@ from compliance_app.dossier.pdfread import (
     attachments,
 )
 from compliance_app.dossier.review import Review
+from compliance_app.dossier.signing import SignatureCheck
 
 __all__ = [
     "MAX_ATTACHMENT_BYTES",
@@ -60,6 +66,7 @@ __all__ = [
 ANSWERS_NAME = "answers.yaml"
 REVIEW_NAME = "review.yaml"
 MANIFEST_NAME = "manifest.json"
+RULESET_NAME = "ruleset.json"
 MANIFEST_FORMAT = "itar-ear-report-manifest"
 
 MAX_UPLOAD_BYTES = 10_000_000
@@ -154,6 +161,8 @@ class Upload:
     manifest: Manifest | None = None
     """PDF only: report id, rule base and result when the PDF was made."""
     warnings: list[str] = field(default_factory=list)
+    signature: SignatureCheck = field(default_factory=lambda: SignatureCheck("not_signed"))
+    """PDF only: the verdict on the adviser's digital signature (PAdES), if any."""
 
     @property
     def previous_codes(self) -> list[str] | None:
@@ -161,13 +170,21 @@ class Upload:
         return list(self.manifest.result.codes) if self.manifest else None
 
 
-def read_upload(data: bytes, filename: str = "", *, key: bytes | None = None) -> Upload:
+def read_upload(
+    data: bytes,
+    filename: str = "",
+    *,
+    key: bytes | None = None,
+    trust_roots: list[bytes] | None = None,
+) -> Upload:
     """Read an uploaded PDF report of this tool or an answers file (YAML/JSON).
 
     The kind is sniffed from the content (``%PDF-``), and must agree with the file name's
     extension when there is one (``.pdf``, ``.yaml``, ``.yml``, ``.json``). With ``key``, a PDF
-    must carry a valid HMAC seal made with that key. Raises :class:`UploadError` (a subclass of
-    ``AnswersError``) with a message for the user; never returns a partial result.
+    must carry a valid HMAC seal made with that key. ``trust_roots``: DER root certificates for
+    the signature check (default: ``COMPLIANCE_TRUSTED_CERTS``, see ``signing``). Raises
+    :class:`UploadError` (a subclass of ``AnswersError``) with a message for the user; never
+    returns a partial result.
     """
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadError(
@@ -194,7 +211,7 @@ def read_upload(data: bytes, filename: str = "", *, key: bytes | None = None) ->
                 f"The file is named {ext} but is a PDF. Rename it to .pdf if it is a report of "
                 "this tool."
             )
-        return _read_pdf(data, key)
+        return _read_pdf(data, key, trust_roots)
     if data[:4] == b"PK\x03\x04":
         raise UploadError(
             "The file is a ZIP archive (or a Word/Excel file), not an answers file or a PDF."
@@ -217,7 +234,7 @@ _CHANGED = (
 )
 
 
-def _read_pdf(data: bytes, key: bytes | None) -> Upload:
+def _read_pdf(data: bytes, key: bytes | None, trust_roots: list[bytes] | None) -> Upload:
     sealed = _check_seal(data, key)
     original = sealed.original
     warnings: list[str] = []
@@ -265,12 +282,30 @@ def _read_pdf(data: bytes, key: bytes | None) -> Upload:
             review = review_mod.parse(files[REVIEW_NAME])
         except AnswersError as exc:
             raise UploadError(f"The review attached to this PDF cannot be read: {exc}") from exc
+    signature = SignatureCheck("not_signed")
     if len(original) < len(data):
-        warnings.append(
-            f"{len(data) - len(original):,} bytes were added to this PDF after it was made "
-            "(for example comments or a signature saved by a PDF viewer). They were ignored: "
-            "the assessment is restored as the tool wrote it."
-        )
+        signature = signing.verify_pdf(data, sealed_length=len(original), trust_roots=trust_roots)
+        if signature.status == "invalid":
+            raise UploadError(
+                "The digital signature of this PDF is not valid: "
+                + " ".join(signature.problems)
+                + " The PDF was refused. Ask the adviser for the signed PDF as they sent it."
+            )
+        if signature.status == "not_signed":
+            warnings.append(
+                f"{len(data) - len(original):,} bytes were added to this PDF after it was made "
+                "(for example comments saved by a PDF viewer). They were ignored: the assessment "
+                "is restored as the tool wrote it, and whatever those additions show is not "
+                "part of it."
+            )
+        elif not signature.unchanged:
+            warnings.append(
+                "This PDF was CHANGED AFTER IT WAS SIGNED: "
+                + signature.changes
+                + ". What a PDF viewer shows of those changes (for example a comment or a "
+                "drawing over the text) is not part of the signed review. The review is shown "
+                "here as it was signed."
+            )
     return Upload(
         answers=af,
         answers_bytes=files[ANSWERS_NAME],
@@ -278,6 +313,7 @@ def _read_pdf(data: bytes, key: bytes | None) -> Upload:
         review=review,
         manifest=manifest,
         warnings=warnings,
+        signature=signature,
     )
 
 

@@ -23,11 +23,13 @@ from compliance_app.dossier import answers as answers_mod
 from compliance_app.dossier import review as review_mod
 from compliance_app.dossier.answers import AnswersFile
 from compliance_app.dossier.review import Review
+from compliance_app.dossier.snapshots import snapshot_path
 from compliance_app.dossier.transport import (
     ANSWERS_NAME,
     MANIFEST_FORMAT,
     MANIFEST_NAME,
     REVIEW_NAME,
+    RULESET_NAME,
     SEAL_PLACEHOLDER_DIGEST,
     SEAL_PLACEHOLDER_LENGTH,
 )
@@ -43,6 +45,8 @@ class Attachment:
     mime: str
     description: str
     compress: bool = True
+    relationship: str = "Data"
+    """``/AFRelationship`` of the file (PDF/A-3 associated file): ``Source`` or ``Data``."""
 
 
 def report_attachments(
@@ -61,12 +65,21 @@ def report_attachments(
             answers_mod.dump(answers),
             "application/yaml",
             "Answers file of this assessment: upload it (or this PDF) to reopen the assessment",
+            relationship="Source",
         )
     ]
     if review is not None:
         files.append(
             Attachment(REVIEW_NAME, review_mod.dump(review), "application/yaml", "Adviser review")
         )
+    files.append(
+        Attachment(
+            RULESET_NAME,
+            ruleset_record(evaluation),
+            "application/json",
+            "Rule base of this report: id, version and SHA-256 of its released snapshot",
+        )
+    )
     manifest = {
         "format": MANIFEST_FORMAT,
         "format_version": 1,
@@ -101,13 +114,34 @@ def report_attachments(
     return files
 
 
+def ruleset_record(evaluation: Evaluation) -> bytes:
+    """``ruleset.json``: the rule base id and version, and the SHA-256 of its released
+    snapshot (``rules/history/<version>.json``; null when there is none)."""
+    try:
+        digest: str | None = hashlib.sha256(
+            snapshot_path(evaluation.ruleset_version).read_bytes()
+        ).hexdigest()
+    except (OSError, ValueError):
+        digest = None
+    record = {
+        "id": evaluation.ruleset_id,
+        "version": evaluation.ruleset_version,
+        "regulations_as_of": evaluation.regulations_as_of,
+        "snapshot": f"rules/history/{evaluation.ruleset_version}.json",
+        "snapshot_sha256": digest,
+    }
+    return json.dumps(record, indent=1, sort_keys=True).encode("ascii")
+
+
 # --- writing (ReportLab) ----------------------------------------------------------------------
-def embed(canvas: Any, attachments: Sequence[Attachment]) -> None:
+def embed(canvas: Any, attachments: Sequence[Attachment], mod_date: str = "") -> None:
     """Add ``attachments`` to the document of a ReportLab canvas (call before ``save``).
 
     Writes a ``/Names /EmbeddedFiles`` name tree in the catalogue with one ``/Filespec`` per
-    file (``/F`` and ``/UF`` names, ``/Desc``, ``/AFRelationship /Source``), each pointing to
-    an ``/EmbeddedFile`` stream (Flate-compressed unless ``compress`` is false).
+    file (``/F`` and ``/UF`` names, ``/Desc``, ``/AFRelationship``), each pointing to
+    an ``/EmbeddedFile`` stream with ``/Subtype`` (MIME type) and ``/Params`` (``/Size``,
+    ``/ModDate`` = ``mod_date``, a PDF date string, when given), Flate-compressed unless
+    ``compress`` is false.
     """
     doc = canvas._doc
     pairs: list[object] = []
@@ -116,7 +150,9 @@ def embed(canvas: Any, attachments: Sequence[Attachment]) -> None:
             {
                 "Type": PDFName("EmbeddedFile"),
                 "Subtype": "/" + a.mime.replace("/", "#2F"),
-                "Params": PDFDictionary({"Size": len(a.data)}),
+                "Params": PDFDictionary(
+                    {"Size": len(a.data), **({"ModDate": PDFString(mod_date)} if mod_date else {})}
+                ),
             },
             a.data,
             a.compress,
@@ -127,7 +163,7 @@ def embed(canvas: Any, attachments: Sequence[Attachment]) -> None:
                 "F": PDFString(a.name),
                 "UF": PDFString(a.name),
                 "Desc": PDFString(a.description),
-                "AFRelationship": PDFName("Source"),
+                "AFRelationship": PDFName(a.relationship),
                 "EF": PDFDictionary({"F": doc.Reference(stream)}),
             }
         )

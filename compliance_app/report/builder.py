@@ -29,6 +29,7 @@ from compliance_app.dossier.answers import AnswersFile
 from compliance_app.dossier.review import Review
 from compliance_app.engine.results import Evaluation
 from compliance_app.report import attach as report_attach
+from compliance_app.report import pdfa
 from compliance_app.report.canvas import SHORT_DISCLAIMER, NumberedCanvas
 from compliance_app.report.ids import report_id
 from compliance_app.report.sections import TITLE, TOOL, ReportStory, _when
@@ -54,6 +55,7 @@ def build_pdf(
     lang: str = "en",
     review: Review | None = None,
     seal_key: bytes | None = None,
+    for_signature: bool = False,
 ) -> bytes:
     """Build the PDF report of one assessment and return its bytes.
 
@@ -89,8 +91,14 @@ def build_pdf(
     status and comment, general comments, extra next steps, sign-off) and a "Change log";
     the answers and findings are printed exactly as without a review.
 
-    Attachments (:mod:`compliance_app.dossier.transport`): the PDF carries ``answers.yaml`` (the
-    answers file as ``answers.dump`` writes it), ``review.yaml`` when reviewed, and
+    ``for_signature``: the reviewed PDF is about to be signed by the adviser (PAdES,
+    :mod:`compliance_app.dossier.signing`): its sign-off block says that the signature of the
+    PDF is the adviser's; otherwise a signed-off review is printed as "not digitally signed".
+
+    The PDF is PDF/A-3B (:mod:`compliance_app.report.pdfa`). Attachments
+    (:mod:`compliance_app.dossier.transport`), also its PDF/A-3 associated files: the PDF
+    carries ``answers.yaml`` (the answers file as ``answers.dump`` writes it), ``review.yaml``
+    when reviewed, ``ruleset.json`` (rule base id, version, SHA-256 of its snapshot), and
     ``manifest.json`` (SHA-256 of each attachment, the result, and a seal over the whole PDF:
     SHA-256, or HMAC-SHA-256 with ``seal_key``). ``transport.read_upload`` reads them back.
 
@@ -111,6 +119,7 @@ def build_pdf(
         generated_at = INVARIANT_DATE if invariant else dt.datetime.now(dt.UTC)
     regular, bold = register_fonts()
     builder = ReportStory(meta, answers, evaluation, generated_at, lang, regular, bold, review)
+    builder.for_signature = for_signature
     story = builder.story()
 
     company = answers.company.name.strip()
@@ -152,9 +161,11 @@ def build_pdf(
             review=review,
             sealed_with_key=seal_key is not None,
         ),
+        attachment_date=generated_at.astimezone(dt.UTC).strftime("D:%Y%m%d%H%M%SZ"),
     )
     doc.build(story, canvasmaker=canvasmaker)
-    return transport.seal(buffer.getvalue(), seal_key)
+    pdf = pdfa.to_pdfa3(buffer.getvalue(), modified=generated_at.astimezone(dt.UTC))
+    return transport.seal(pdf, seal_key)
 
 
 def _meta_text(s: str) -> str:

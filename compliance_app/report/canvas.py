@@ -43,6 +43,7 @@ class NumberedCanvas(Canvas):
     * ``font`` / ``bold_font``: registered font names
     * ``margins``: ``(left, right, top, bottom)`` in points
     * ``attachments``: files to embed in the PDF (:func:`compliance_app.report.attach.embed`)
+    * ``attachment_date``: their ``/ModDate`` (PDF date string, e.g. ``D:20261130141200Z``)
     """
 
     def __init__(
@@ -55,6 +56,7 @@ class NumberedCanvas(Canvas):
         bold_font: str = "Helvetica-Bold",
         margins: tuple[float, float, float, float] = (56.0, 56.0, 56.0, 56.0),
         attachments: Sequence[Attachment] = (),
+        attachment_date: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -66,6 +68,7 @@ class NumberedCanvas(Canvas):
         self._bold_font = bold_font
         self._margins = margins
         self._attachments = list(attachments)
+        self._attachment_date = attachment_date
 
     def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
         self._pages.append(dict(self.__dict__))
@@ -78,7 +81,7 @@ class NumberedCanvas(Canvas):
             self._decorate(total)
             super().showPage()
         if self._attachments:
-            embed(self, self._attachments)
+            embed(self, self._attachments, self._attachment_date)
         super().save()
 
     def _decorate(self, total: int) -> None:

@@ -62,6 +62,8 @@ class ReportStory:
     ) -> None:
         self.meta = meta
         self.review = review
+        self.for_signature = False
+        """True when the reviewed PDF is about to be signed (see ``build_pdf``)."""
         self.answers = answers
         self.ev = evaluation
         self.generated_at = generated_at
@@ -221,6 +223,7 @@ class ReportStory:
                 "Take them to your export-control adviser or to the person named."
             )
         )
+        review = self.review
         for i, q in enumerate(qs, start=1):
             num = self.qnum.get(q.step_id)
             where = f" (question {num} in the appendix)" if num else ""
@@ -232,6 +235,7 @@ class ReportStory:
                 ),
                 self.p(f"<b>Who can answer:</b> {self.t(q.who)}"),
                 self.p(f"<b>Document that settles it:</b> {self.t(q.document)}"),
+                *(report_review.question_inline(self, self.review, q.step_id) if review else []),
             ]
             out.append(KeepTogether(block))
         return out
@@ -260,6 +264,7 @@ class ReportStory:
                 f"{self.t(f.title)}{advisory}",
                 "h2",
             ),
+            *(report_review.inline(self, self.review, f.code) if self.review else []),
             self.p(self.t(f.explanation)),
         ]
         if f.countries:  # the countries the finding is about (e.g. staff nationalities)

@@ -1,32 +1,30 @@
-"""Adviser review mode (issue "Adviser review"): open a company's PDF report or answers file,
-see its answers and findings (read-only), agree or dispute each finding with a comment, add
-general comments and next steps, sign off, download the reviewed PDF.
+"""Adviser review mode: open a company's PDF report or answers file, see its answers and
+findings (read-only) and, on a re-review, what changed since the last review; give each
+finding a status (agreed, agreed with qualification, noted, disputed) with a comment, answer
+each open question, add comments and next steps; then sign off (:mod:`.adviser_sign`).
 
 Nothing of the adviser's work is saved on the server: it lives in this browser session until
-the reviewed PDF is downloaded. The company's answers are never changed here.
+the reviewed PDF is downloaded. The company's answers are never changed here. On a shared
+deployment the page can require a login (:mod:`.login`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
-from compliance_app.dossier import review as review_mod
+from compliance_app.dossier import review_diff
 from compliance_app.dossier.answers import AnswersError
 from compliance_app.dossier.review import Review
 from compliance_app.dossier.transport import Upload
 from compliance_app.engine.evaluation import evaluate
 from compliance_app.rulebase.models import Ruleset
-from compliance_app.ui import forms
+from compliance_app.ui import adviser_sign, forms, login, review_view
+from compliance_app.ui import review_forms as rf
 from compliance_app.ui import state as ui
-from compliance_app.ui.pages import build_cached
 from compliance_app.ui.session import PAGE_ADVISER, enter, go, ss
 from compliance_app.ui.upload import UPLOAD_LABEL, read_new_upload, show_upgrade
 
-STATUS_OPTIONS = ["", "agreed", "disputed"]
-SIGN_LABEL = "Sign off"
-DOWNLOAD_LABEL = "Download the reviewed report (PDF)"
+STATUS_OPTIONS = list(rf.STATUS_LABELS)
 
 
 def status_key(code: str) -> str:
@@ -37,8 +35,13 @@ def comment_key(code: str) -> str:
     return f"rv_comment_{code}"
 
 
+def question_key(step: str) -> str:
+    return f"rv_q_{step}"
+
+
 def load(ruleset: Ruleset, up: Upload, ukey: str) -> None:
-    """Take an accepted upload as the assessment to review; fill the form from its review."""
+    """Take an accepted upload as the assessment to review; fill the form from its review
+    (a re-review when the answers changed since, see ``review_forms.base_review``)."""
     af = up.answers
     try:
         ui.check_ruleset(ruleset, af, "This assessment", "It cannot be reviewed here.")
@@ -48,38 +51,44 @@ def load(ruleset: Ruleset, up: Upload, ukey: str) -> None:
         st.error("File refused: " + ui.md_escape(message))
         return
     m = up.manifest
+    ev = evaluate(ruleset, af.answers)
+    rid = m.report_id if m else ""
+    base, again = rf.base_review(ruleset, af, ev, up.review, rid, m.generated_at if m else None)
     ss.adviser = {
         "af": af,
-        "review": up.review,
-        "report_id": m.report_id if m else "",
-        "generated_at": m.generated_at if m else None,
+        "base": base,
+        "earlier": up.review if again else None,
+        "report_id": rid,
         "previous": up.previous_codes,
         "warnings": list(up.warnings),
+        "signature": up.signature,
     }
     ss.adviser_signed = None
     ss.adviser_error = None
-    earlier: Review | None = up.review
-    ev = evaluate(ruleset, af.answers)
+    ss.adviser_signed_pdf = None
     for code in ev.codes():
-        fr = earlier.of(code) if earlier else None
+        fr = base.of(code)
         ss[status_key(code)] = fr.status if fr else ""
         ss[comment_key(code)] = fr.comment if fr else ""
-    ss.rv_general = earlier.general_comments if earlier else ""
-    ss.rv_steps = "\n".join(earlier.extra_next_steps) if earlier else ""
-    ss.rv_name = earlier.reviewer_name if earlier else ""
-    ss.rv_org = earlier.organisation if earlier else ""
-    ss.rv_date = dt.date.today()
+    for q in ev.open_questions:
+        qa = base.answer_to(q.step_id)
+        ss[question_key(q.step_id)] = qa.answer if qa else ""
+    ss.rv_general = base.general_comments
+    ss.rv_steps = "\n".join(base.extra_next_steps)
+    ss.rv_name = base.reviewer_name
+    ss.rv_org = base.organisation
+    ss.rv_capacity = base.capacity
+    ss.rv_scope = base.scope_statement or rf.SCOPE_DEFAULT
+    adviser_sign.reset_time()
 
 
 def form_review(ruleset: Ruleset) -> tuple[Review, object]:
     """The review as the form holds it now (unsigned), and the evaluation it is made on."""
     a = ss.adviser
-    af = a["af"]
-    ev = evaluate(ruleset, af.answers)
-    base = forms.base_review(af, ev, a["review"], a["report_id"], a["generated_at"])
+    ev = evaluate(ruleset, a["af"].answers)
     codes = ev.codes()
-    r = forms.review_from_form(
-        base,
+    r = rf.review_from_form(
+        a["base"],
         codes,
         {c: ss.get(status_key(c)) or "" for c in codes},
         {c: ss.get(comment_key(c)) or "" for c in codes},
@@ -87,27 +96,17 @@ def form_review(ruleset: Ruleset) -> tuple[Review, object]:
         ss.get("rv_steps") or "",
         ss.get("rv_name") or "",
         ss.get("rv_org") or "",
+        capacity=ss.get("rv_capacity") or "",
+        scope=ss.get("rv_scope") or "",
+        questions={
+            q.step_id: (q.question, ss.get(question_key(q.step_id)) or "")
+            for q in ev.open_questions
+        },
     )
     return r, ev
 
 
-def on_sign_off(ruleset: Ruleset) -> None:
-    r, _ev = form_review(ruleset)
-    problems = forms.sign_off_problems(r.reviewer_name, r.organisation)
-    if problems:
-        ss.adviser_error = " ".join(problems)
-        ss.adviser_signed = None
-        return
-    try:
-        ss.adviser_signed = review_mod.sign_off(r, ss.get("rv_date") or dt.date.today())
-    except review_mod.ReviewError as exc:
-        ss.adviser_error = str(exc)
-        ss.adviser_signed = None
-        return
-    ss.adviser_error = None
-
-
-def show_assessment(ruleset: Ruleset, af, ev) -> None:
+def show_assessment(af, ev) -> None:
     st.header("The company's assessment")
     c = af.company
     for title, value in (
@@ -126,34 +125,40 @@ def show_assessment(ruleset: Ruleset, af, ev) -> None:
         for entry in ev.trail:
             st.markdown(f"**{ui.md_escape(entry.question)}**")
             st.text(entry.answer_text)
-    if ev.open_questions:
-        with st.expander(f"Open questions ({len(ev.open_questions)})"):
-            for q in ev.open_questions:
-                st.text(q.question)
 
 
-def page_adviser(ruleset: Ruleset) -> None:
-    enter(PAGE_ADVISER, {})
-    st.title("Review an assessment (adviser)")
-    st.markdown(
-        "Upload the PDF report (or the answers file) the company sent you. You see its "
-        "answers and findings as the company gave them; they are not changed. Mark each "
-        "finding agreed or disputed, comment, sign off and download the reviewed report for "
-        "the company. **Nothing you enter here is saved on the server**: download the "
-        "reviewed report before you leave."
-    )
-    st.button("Back to the start page", key="adviser_exit", on_click=go, args=(ui.PAGE_START,))
-    up, ukey = read_new_upload("review_upload", UPLOAD_LABEL + " to review")
-    if up is not None and ukey is not None:
-        load(ruleset, up, ukey)
-    if ss.adviser is None:
+def show_changes(ruleset: Ruleset, af, ev) -> None:
+    """Re-review: the answers and findings changed since the review in the upload."""
+    earlier: Review | None = ss.adviser["earlier"]
+    if earlier is None:
         return
-    af = ss.adviser["af"]
-    r, ev = form_review(ruleset)
-    for w in ss.adviser["warnings"]:
-        st.warning(ui.md_escape(w))
-    show_upgrade(forms.upgrade_of(ruleset, af, ev, ss.adviser["previous"]))
-    show_assessment(ruleset, af, ev)
+    st.header("What changed since your last review")
+    st.warning(
+        "The company changed its answers after the review in this file. Statuses of findings "
+        "that appeared or changed were cleared; check every finding again and sign off anew. "
+        "The new sign-off covers the current answers."
+    )
+    st.markdown("**Answers changed (question: old -> new)**")
+    if earlier.reviewed is None:
+        st.text("The answers as first reviewed were not kept by the earlier review (old format).")
+    else:
+        changes = review_diff.answers_diff(ruleset, earlier.reviewed, af)
+        for c in changes or []:
+            st.text("- " + c.line())
+        if not changes:
+            st.text("No answer changed (the file changed in another way).")
+    d = review_diff.findings_diff(earlier, ev)
+    st.markdown("**Findings since your last review**")
+    for label, items in (("Appeared", d.appeared), ("Disappeared", d.disappeared)):
+        for x in items:
+            st.text(f"{label}: {x}")
+    for x in d.changed:
+        st.text(f"Changed: {x}")
+    if d.empty:
+        st.text("The findings are the same.")
+
+
+def show_findings(ev) -> None:
     st.header("Findings")
     for severity, items in ui.findings_by_severity(ev):
         for f in items:
@@ -166,54 +171,57 @@ def page_adviser(ruleset: Ruleset) -> None:
             st.radio(
                 f"Your view of {f.code}",
                 STATUS_OPTIONS,
-                format_func=forms.STATUS_LABELS.get,
+                format_func=rf.STATUS_LABELS.get,
                 horizontal=True,
                 key=status_key(f.code),
             )
-            st.text_area(f"Comment on {f.code} (optional)", key=comment_key(f.code))
+            st.text_area(
+                f"Comment on {f.code} (required when agreed with qualification or disputed)",
+                key=comment_key(f.code),
+            )
+    if ev.open_questions:
+        st.header("Open questions")
+        st.caption('The company answered "I don\'t know" to these: answer each one.')
+        for q in ev.open_questions:
+            st.markdown(f"**{ui.md_escape(q.question)}**")
+            st.caption(f"Why it matters: {q.why}")
+            st.text_area(f"Your answer ({q.step_id})", key=question_key(q.step_id))
+
+
+def page_adviser(ruleset: Ruleset) -> None:
+    enter(PAGE_ADVISER, {})
+    st.title("Review an assessment (adviser)")
+    if not login.gate():
+        st.button("Back to the start page", key="adviser_exit", on_click=go, args=(ui.PAGE_START,))
+        return
+    st.markdown(
+        "Upload the PDF report (or the answers file) the company sent you. You see its "
+        "answers and findings as the company gave them; they are not changed. Give each "
+        "finding a status, answer the open questions, sign off, and download the reviewed "
+        "report, signed with your certificate. **Nothing you enter here is saved on the "
+        "server**: download the reviewed report before you leave."
+    )
+    st.button("Back to the start page", key="adviser_exit", on_click=go, args=(ui.PAGE_START,))
+    up, ukey = read_new_upload("review_upload", UPLOAD_LABEL + " to review")
+    if up is not None and ukey is not None:
+        load(ruleset, up, ukey)
+    if ss.adviser is None:
+        return
+    af = ss.adviser["af"]
+    r, ev = form_review(ruleset)
+    for w in ss.adviser["warnings"]:
+        st.warning(ui.md_escape(w))
+    review_view.signature_box(ss.adviser["signature"], "The uploaded PDF")
+    if r.migration_note:
+        st.warning(r.migration_note)
+    show_upgrade(forms.upgrade_of(ruleset, af, ev, ss.adviser["previous"]))
+    show_changes(ruleset, af, ev)
+    show_assessment(af, ev)
+    show_findings(ev)
     gone = [fr.code for fr in r.finding_reviews if fr.code not in ev.codes()]
     if gone:
         st.caption("Reviewed earlier, no longer found: " + ", ".join(gone))
     st.header("Your comments")
     st.text_area("General comments (optional)", key="rv_general")
     st.text_area("Extra next steps for the company, one per line (optional)", key="rv_steps")
-    st.header("Sign off")
-    st.text_input("Your name", key="rv_name")
-    st.text_input("Your organisation", key="rv_org")
-    st.date_input("Date of sign-off", key="rv_date", format="YYYY-MM-DD")
-    if ss.get("adviser_error"):
-        st.error("There is a problem: " + ui.md_escape(ss.adviser_error))
-    st.button(SIGN_LABEL, key="rv_sign", type="primary", on_click=on_sign_off, args=(ruleset,))
-    signed: Review | None = ss.adviser_signed
-    if not forms.same_content(signed, r):
-        if signed is not None:
-            st.warning("You changed the review after signing off: sign off again.")
-        st.info("Sign off to download the reviewed report.")
-        return
-    assert signed is not None and signed.signed_on is not None
-    st.success(
-        f"Signed off by {ui.md_escape(signed.reviewer_name)} "
-        f"({ui.md_escape(signed.organisation)}) on {signed.signed_on.isoformat()}."
-    )
-    for w in review_mod.check(signed, af, ev):
-        st.caption(ui.md_escape(w))
-
-    def build() -> bytes:
-        from compliance_app.report.builder import build_pdf
-
-        return build_pdf(ruleset.meta, af, ev, review=signed)
-
-    key = ui.upload_key(review_mod.dump(signed), ss.adviser["report_id"])
-    pdf, problem = build_cached("adviser_pdf", key, build)
-    if pdf is None:
-        st.error("The reviewed report could not be built.")
-        st.text(problem or "")
-        return
-    st.download_button(
-        DOWNLOAD_LABEL,
-        data=pdf,
-        file_name=f"export-assessment-reviewed-{signed.signed_on.isoformat()}.pdf",
-        mime="application/pdf",
-        key="rv_pdf",
-        on_click="ignore",
-    )
+    adviser_sign.section(ruleset, r, ev, form_review)

@@ -1,5 +1,6 @@
 """Form helpers of the wizard, without Streamlit (pitfall S6): country labels, length and
-required-field checks, the company country, rule-base changes and the adviser's review.
+required-field checks, the company country and rule-base changes (the adviser's review:
+:mod:`compliance_app.ui.review_forms`).
 
 ``streamlit_app.py`` and the ``ui_pages``/``ui_upload``/``ui_adviser`` modules draw widgets and
 call these functions; the tests call them directly.
@@ -7,7 +8,6 @@ call these functions; the tests call them directly.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -17,7 +17,6 @@ import pycountry
 
 from compliance_app.dossier import versions
 from compliance_app.dossier.answers import AnswersFile
-from compliance_app.dossier.review import Review, set_finding, start_review
 from compliance_app.engine.results import Evaluation
 from compliance_app.engine.values import AnswerError
 from compliance_app.rulebase.models import Ruleset
@@ -193,83 +192,3 @@ def upgrade_of(
         up.appeared = [f"{c.title} ({c.code}): {c.why}" for c in fc.appeared]
         up.disappeared = [f"{c.title} ({c.code}): {c.why}" for c in fc.disappeared]
     return up
-
-
-# --- the adviser's review ---------------------------------------------------------------------
-
-STATUS_LABELS = {"": "Not reviewed", "agreed": "Agreed", "disputed": "Disputed"}
-
-
-def assessed_on(generated_at: str | None) -> dt.date | None:
-    """The date of a report's ``generated_at`` (``"2026-11-29 10:12 UTC"``), if readable."""
-    try:
-        return dt.date.fromisoformat((generated_at or "")[:10])
-    except ValueError:
-        return None
-
-
-def base_review(
-    af: AnswersFile,
-    evaluation: Evaluation,
-    earlier: Review | None,
-    report_id: str = "",
-    generated_at: str | None = None,
-) -> Review:
-    """The review the adviser starts from: the one in the PDF, or a new one."""
-    if earlier is not None:
-        return earlier
-    return start_review(af, evaluation, report_id=report_id, assessed_on=assessed_on(generated_at))
-
-
-def steps_from_text(text: str) -> list[str]:
-    """Extra next steps typed one per line (blank lines ignored)."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def review_from_form(
-    base: Review,
-    codes: Sequence[str],
-    statuses: Mapping[str, str],
-    comments: Mapping[str, str],
-    general: str,
-    extra_steps: str,
-    name: str,
-    organisation: str,
-) -> Review:
-    """The review as the adviser's form holds it (unsigned). A finding left "Not reviewed"
-    is not recorded; findings of ``base`` the assessment no longer has are kept."""
-    r = base.model_copy(
-        update={
-            "finding_reviews": [fr for fr in base.finding_reviews if fr.code not in codes],
-            "general_comments": general,
-            "extra_next_steps": steps_from_text(extra_steps),
-            "reviewer_name": name,
-            "organisation": organisation,
-            "signed_on": None,
-        }
-    )
-    for code in codes:
-        status = statuses.get(code) or ""
-        if status in ("agreed", "disputed"):
-            r = set_finding(r, code, status, comments.get(code) or "")
-    return r
-
-
-def sign_off_problems(name: str, organisation: str) -> list[str]:
-    """What is missing before the adviser can sign off."""
-    out = []
-    for value, label in ((name, "your name"), (organisation, "your organisation")):
-        if not value.strip():
-            out.append(f"Enter {label}.")
-        problem = length_problem(value, COMPANY_MAX)
-        if problem:
-            out.append(problem)
-    return out
-
-
-def same_content(a: Review | None, b: Review | None) -> bool:
-    """True when two reviews say the same (ignoring the sign-off date and the log)."""
-    if a is None or b is None:
-        return False
-    skip = {"signed_on", "log"}
-    return a.model_dump(exclude=skip) == b.model_dump(exclude=skip)

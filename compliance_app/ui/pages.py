@@ -14,7 +14,7 @@ from compliance_app.engine.evaluation import evaluate
 from compliance_app.engine.values import AnswerError, country_name
 from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
 from compliance_app.storage import store as storage
-from compliance_app.ui import forms
+from compliance_app.ui import forms, review_view
 from compliance_app.ui import state as ui
 from compliance_app.ui.session import (
     PAGE_ADVISER,
@@ -25,7 +25,7 @@ from compliance_app.ui.session import (
     save_button,
     ss,
 )
-from compliance_app.ui.upload import review_note, show_review, show_upgrade, uploader
+from compliance_app.ui.upload import show_upgrade, uploader
 
 IDK = "I don't know"
 START_LABELS = ("Start now", "Continue")
@@ -104,6 +104,7 @@ INTRO = (
 def page_start(ruleset: Ruleset) -> None:
     enter(ui.PAGE_START, {ui.company_key(f): ss.company.get(f, "") for f in forms.COMPANY_LABELS})
     st.title(ruleset.meta.title.en)
+    review_view.banner(ruleset)
     st.info(storage_note())
     st.markdown(INTRO)
     st.subheader("About the assessment")
@@ -226,6 +227,7 @@ def page_review(ruleset: Ruleset) -> None:
     ss.return_to_review = False
     ev = evaluate(ruleset, ss.answers)
     st.title("Check your answers")
+    review_view.banner(ruleset)
     show_upgrade(ss.upgrade)
     st.subheader("Company")
     for f, title in (("name", "Name"), ("contact", "Contact"), ("assessment_title", "Title")):
@@ -277,9 +279,12 @@ def page_review(ruleset: Ruleset) -> None:
 
 
 def finding_block(f, questions: dict[str, str], severity: str) -> None:
-    with st.expander(f"{f.title} ({f.code})", expanded=severity in ("critical", "high")):
-        if ss.review is not None:
-            review_note(ss.review, f.code)
+    fr = ss.review.of(f.code) if ss.review is not None else None
+    if ss.review is not None:  # the adviser's view is never hidden in a closed expander
+        review_view.review_note(ss.review, f.code)
+    disputed = fr is not None and fr.status in ("disputed", "qualified")
+    title = f"{f.title} ({f.code}){review_view.title_suffix(f.code)}"
+    with st.expander(title, expanded=disputed or severity in ("critical", "high")):
         st.markdown(f.explanation)
         if f.countries:
             names = ", ".join(f"{country_name(c)} ({c})" for c in f.countries)
@@ -307,6 +312,7 @@ def page_results(ruleset: Ruleset) -> None:
     meta = ruleset.meta
     ev = evaluate(ruleset, ss.answers)
     st.title("Results")
+    review_view.banner(ruleset)
     st.warning("**Guidance only, not legal advice.** " + meta.disclaimer.en)
     show_upgrade(ss.upgrade)
     j_label, j_text, a_label, a_text = ui.summary(ev)
@@ -330,7 +336,7 @@ def page_results(ruleset: Ruleset) -> None:
         for f in items:
             finding_block(f, questions, severity)
     if ss.review is not None:
-        show_review(ruleset, ss.review, ev)
+        review_view.show_review(ruleset, ss.review, ev)
     if ev.calculations:
         st.header("Calculations")
         for c in ev.calculations:

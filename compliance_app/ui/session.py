@@ -53,8 +53,12 @@ def init_state() -> None:
         "flash": None,
         "upgrade": None,
         "review": None,
+        "review_signature": None,
+        "review_answers": None,
         "adviser": None,
         "adviser_signed": None,
+        "adviser_signed_pdf": None,
+        "adviser_sign_error": None,
         **storage_ui.STATE_DEFAULTS,
     }
     for key, value in defaults.items():

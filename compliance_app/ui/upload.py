@@ -1,6 +1,6 @@
 """Uploads in the wizard: PDF reports of this tool and answers files (issue "The answers
-travel with the report"), the rule-base changes since the file was made, and the adviser's
-review shown to the company.
+travel with the report") and the rule-base changes since the file was made (the adviser's
+review shown to the company: :mod:`compliance_app.ui.review_view`).
 """
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 import streamlit as st
 
 from compliance_app.dossier.answers import MAX_BYTES, AnswersError
-from compliance_app.dossier.review import Review, check
 from compliance_app.dossier.transport import MAX_UPLOAD_BYTES, Upload, read_upload
 from compliance_app.engine.evaluation import evaluate
 from compliance_app.rulebase.models import Ruleset
@@ -71,6 +70,8 @@ def uploader(ruleset: Ruleset) -> None:
     ev = evaluate(ruleset, ss.answers)
     ss.upgrade = forms.upgrade_of(ruleset, up.answers, ev, up.previous_codes)
     ss.review = up.review
+    ss.review_signature = up.signature if up.review is not None else None
+    ss.review_answers = None  # company edits are logged from here on
     ss.flash = [*up.warnings, *imported.warnings]
     ss.drawn_page = None
     go(ui.resume_page(ruleset, ss.answers), False)
@@ -100,40 +101,3 @@ def show_upgrade(u: forms.Upgrade | None) -> None:
                 st.text("No longer found: " + line)
             if not u.appeared and not u.disappeared:
                 st.text("The findings are the same as in the report you uploaded.")
-
-
-def review_note(review: Review, code: str) -> None:
-    """The adviser's view of one finding, next to it on the results page."""
-    fr = review.of(code)
-    if fr is None:
-        st.caption("Adviser: not reviewed.")
-        return
-    verdict = "agreed" if fr.status == "agreed" else "DISPUTED"
-    show = st.info if fr.status == "agreed" else st.warning
-    show(f"Adviser {verdict}" + (": " + ui.md_escape(fr.comment) if fr.comment else "."))
-
-
-def show_review(ruleset: Ruleset, review: Review, ev) -> None:
-    """The review section of the results page (company side)."""
-    st.header("Adviser review")
-    who = ui.md_escape(review.reviewer_name or "the adviser")
-    org = f" ({ui.md_escape(review.organisation)})" if review.organisation else ""
-    if review.signed:
-        st.success(f"Reviewed and signed off by {who}{org} on {review.signed_on.isoformat()}.")
-    else:
-        st.warning(f"Review by {who}{org} in progress: not signed off.")
-    af = ui.answers_file(ruleset, ss.answers, ss.company)
-    for w in check(review, af, ev):
-        st.warning(ui.md_escape(w))
-    if review.general_comments:
-        st.markdown("**General comments**")
-        st.text(review.general_comments)
-    if review.extra_next_steps:
-        st.markdown("**Additional next steps from your adviser**")
-        for s in review.extra_next_steps:
-            st.text("- " + s)
-    if review.log:
-        with st.expander("Change log"):
-            for e in review.log:
-                on = e.on.isoformat() if e.on else "-"
-                st.text(f"{on}  {e.by}: {e.text}")
