@@ -1,0 +1,204 @@
+"""The name matcher: an in-memory index of every listed name and a scored, explained search.
+
+Scores are 0-100. A name pair is compared, after :func:`~.normalize.normalise` (case, accents,
+punctuation, transliteration, legal forms), by:
+
+* the words in any order, with spelling differences (RapidFuzz ``token_sort_ratio``);
+* the words aligned one by one, each to its closest word on the other side (a typo in each of
+  several words, in any order);
+* the letters with the spaces removed ("Al Rashid" / "Alrashid", "Hua Wei" / "Huawei");
+* one name containing the other whole ("Huawei" in "Huawei Technologies"), when the shared
+  words are not generic ("trading", "group", ...): at least 85, more the more of it is covered;
+* the same after folding transliteration variants (:func:`~.normalize.skeleton`: Yevgeniy /
+  Evgenii, Khodorkovsky / Hodorkovsky), 3 points less;
+* for a name written in Arabic or Hebrew script, its consonants (the script does not write
+  short vowels), 5 points less.
+
+The best of these is the name score. A weak alias (as the list marks it) costs 5 points. The
+country of the party is a supporting signal only: +3 when the entry names it, -5 when the entry
+names other countries and not this one. The best name of each entry gives the entry's score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from compliance_app.screening.model import Entry, Name
+from compliance_app.screening.normalize import Normalised, consonants, normalise, skeleton
+
+DEFAULT_THRESHOLD = 85.0
+"""Score from which a listed name is reported as a hit (chosen with the benchmark, see
+``docs/benchmarks.md``)."""
+GENERIC_WORDS = frozenset(
+    "trading trade group holding holdings international industries industry industrial company "
+    "technology technologies tech bank general services service import export imports exports "
+    "global national state enterprise enterprises corporation development investment "
+    "investments engineering shipping logistics energy systems solutions research institute "
+    "university center centre science scientific production factory plant the of and for de "
+    "la le du des der und et y i".split()
+)
+
+
+@dataclass(frozen=True)
+class Indexed:
+    list_id: str
+    entry: Entry
+    name: Name
+    norm: Normalised
+    skel: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """The best name of one entry for a query."""
+
+    list_id: str
+    entry: Entry
+    name: Name
+    score: float
+    explanation: str
+
+
+def _align(a: list[str], b: list[str]) -> float:
+    """Each word of ``a`` to its closest word of ``b`` (ratio), weighted by word length."""
+    if not a or not b:
+        return 0.0
+    total = sum(len(w) for w in a)
+    return sum(len(w) * max(fuzz.ratio(w, v) for v in b) for w in a) / total
+
+
+def _contained(a: list[str], b: list[str], fwd: float) -> float:
+    """Score when every word of the shorter name ``a`` is in ``b`` (0 when not)."""
+    if fwd < 90 or len(a) >= len(b):
+        return 0.0
+    distinctive = [w for w in a if len(w) >= 4 and w not in GENERIC_WORDS]
+    if not distinctive:
+        return 0.0
+    coverage = sum(len(w) for w in a) / max(sum(len(w) for w in b), 1)
+    return fwd * (0.85 + 0.15 * coverage)
+
+
+def _compare(q: list[str], c: list[str]) -> tuple[float, str]:
+    """Best comparison of two word lists and what it was."""
+    if not q or not c:
+        return 0.0, ""
+    qs, cs = " ".join(q), " ".join(c)
+    if qs == cs:
+        return 100.0, "same words"
+    if sorted(q) == sorted(c):
+        return 100.0, "same words in another order"
+    fwd, rev = _align(q, c), _align(c, q)
+    best = [
+        (fuzz.token_sort_ratio(qs, cs), "similar spelling, any word order"),
+        (min(fwd, rev), "each word close to a listed word"),
+        (fuzz.ratio("".join(q), "".join(c)), "same letters, other spacing"),
+        (_contained(q, c, fwd), "the name is part of the listed name"),
+        (_contained(c, q, rev), "the listed name is part of the name"),
+    ]
+    return max(best)
+
+
+def score_names(query: Normalised, q_skel: str, cand: Normalised, c_skel: str) -> tuple[float, str]:
+    """Name score 0-100 and how it was reached (see the module docstring)."""
+    score, how = _compare(query.tokens, cand.tokens)
+    if score < 100:
+        s2, how2 = _compare(q_skel.split(), c_skel.split())
+        if s2 - 3 > score:
+            score, how = s2 - 3, f"{how2}, after folding transliteration variants"
+        if query.rtl or cand.rtl:
+            s3 = fuzz.ratio(consonants(query.text), consonants(cand.text)) - 5
+            if s3 > score:
+                score, how = s3, "same consonants (a script that writes no short vowels)"
+    return max(score, 0.0), how
+
+
+class Index:
+    """Every name of the given entries, normalised once, searchable by :meth:`search`."""
+
+    def __init__(self, lists: Iterable[tuple[str, Iterable[Entry]]]) -> None:
+        self.items: list[Indexed] = []
+        for list_id, entries in lists:
+            for entry in entries:
+                for name in entry.names:
+                    norm = normalise(name.text)
+                    if norm.text:
+                        self.items.append(Indexed(list_id, entry, name, norm, skeleton(norm.text)))
+        self._keys = [" ".join(sorted(i.norm.tokens)) for i in self.items]
+        self._skels = [" ".join(sorted(i.skel.split())) for i in self.items]
+        self._joined = [i.norm.joined for i in self.items]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def _candidates(self, q: Normalised, q_skel: str, cutoff: float) -> set[int]:
+        found: set[int] = set()
+        key = " ".join(sorted(q.tokens))
+        skel = " ".join(sorted(q_skel.split()))
+        for query, choices, scorer in (
+            (key, self._keys, fuzz.token_set_ratio),
+            (skel, self._skels, fuzz.token_set_ratio),
+            (q.joined, self._joined, fuzz.ratio),
+        ):
+            for _c, _s, i in process.extract(
+                query, choices, scorer=scorer, score_cutoff=cutoff, limit=400
+            ):
+                found.add(i)
+        if q.rtl:
+            cons = consonants(q.text)
+            for i, item in enumerate(self.items):
+                if item.norm.rtl and fuzz.ratio(cons, consonants(item.norm.text)) >= cutoff:
+                    found.add(i)
+        return found
+
+    def search(
+        self, name: str, country: str = "", threshold: float = DEFAULT_THRESHOLD
+    ) -> tuple[Normalised, list[Match]]:
+        """The normalised query and every entry scoring at least ``threshold``, best first."""
+        q = normalise(name)
+        if not q.text or not self.items:
+            return q, []
+        q_skel = skeleton(q.text)
+        best: dict[tuple[str, str], Match] = {}
+        for i in self._candidates(q, q_skel, max(threshold - 25, 50)):
+            item = self.items[i]
+            score, how = score_names(q, q_skel, item.norm, item.skel)
+            notes = [f"{how} ({score:.0f})"]
+            if item.name.kind == "weak_alias":
+                score -= 5
+                notes.append("weak alias on the list (-5)")
+            score, note = _country(score, country, item.entry.countries)
+            if note:
+                notes.append(note)
+            score = round(min(max(score, 0.0), 100.0), 1)
+            if score < threshold:
+                continue
+            key = (item.list_id, item.entry.ref)
+            if key in best and best[key].score >= score:
+                continue
+            steps = ", ".join(sorted(set(q.steps) | set(item.norm.steps))) or "none"
+            explanation = (
+                f'matched the {_KIND_TEXT[item.name.kind]} "{item.name.text}"; compared as '
+                f'"{q.text}" / "{item.norm.text}" after: {steps}; ' + "; ".join(notes)
+            )
+            best[key] = Match(item.list_id, item.entry, item.name, score, explanation)
+        return q, sorted(best.values(), key=lambda m: (-m.score, m.list_id, m.entry.ref))
+
+
+_KIND_TEXT = {
+    "primary": "listed name",
+    "alias": "alias",
+    "weak_alias": "weak alias",
+    "former": "former name",
+    "original_script": "name in the original script",
+}
+
+
+def _country(score: float, country: str, countries: list[str]) -> tuple[float, str]:
+    if not country or not countries:
+        return score, ""
+    if country in countries:
+        return score + 3, f"country {country} is named in the entry (+3)"
+    return score - 5, f"the entry names {', '.join(countries[:5])}, not {country} (-5)"
