@@ -10,6 +10,8 @@ Shape (``format_version: 1``)::
       m1_country: LU
       m2_activities: [sell_own_product]
       m5_us_value: 12000.0
+    screening:          # optional: parties screened against the restricted-party lists
+      parties: [...]    # see compliance_app.dossier.screening
 
 Answer values: a string (an option value, ``yes``/``no``/``idk``, an ISO 3166 alpha-2 country
 code, or free text), a list of strings (``many`` and ``countries`` steps), or a number
@@ -28,7 +30,9 @@ import re
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer
+
+from compliance_app.dossier.screening import ScreeningRecord
 
 FORMAT = "itar-ear-answers"
 FORMAT_VERSION = 1
@@ -69,6 +73,17 @@ class AnswersFile(Strict):
     ruleset: RulesetRef
     company: Company = Field(default_factory=Company)
     answers: dict[Annotated[str, Field(max_length=64)], AnswerValue] = Field(default_factory=dict)
+    screening: ScreeningRecord | None = None
+    """Optional: the parties screened against the restricted-party lists
+    (:mod:`compliance_app.dossier.screening`). Left out of the file when there is none, so files
+    without screening are written byte for byte as before."""
+
+    @model_serializer(mode="wrap")
+    def _drop_empty_screening(self, handler):  # noqa: ANN001, ANN202 - pydantic's signature
+        data = handler(self)
+        if isinstance(data, dict) and data.get("screening") is None:
+            data.pop("screening", None)
+        return data
 
 
 def decode(data: bytes) -> str:
