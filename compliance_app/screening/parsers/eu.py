@@ -42,8 +42,9 @@ def _kind(code: str) -> str:
     return _KINDS.get(code.strip().lower(), "unknown")
 
 
-def _name_kind(strong: str, language: str, text: str) -> str:
-    if strong.strip().lower() == "false":
+def _name_kind(strong: str, language: str, text: str, remark: str = "") -> str:
+    low = remark.lower()
+    if strong.strip().lower() == "false" or "low quality" in low or "weak" in low:
         return "weak_alias"
     if language and not text.isascii():
         return "original_script"
@@ -127,9 +128,10 @@ def parse_eu_csv(data: bytes) -> ParsedList:
                 "primary"
                 if not e.names
                 else _name_kind(
-                    cell(columns, row, "NameAlias_Strong"),
+                    "",
                     cell(columns, row, "NameAlias_NameLanguage"),
                     whole,
+                    cell(columns, row, "NameAlias_Remark"),
                 )
             )
             e.add_name(whole, kind)
