@@ -10,6 +10,8 @@ Commands:
 * ``schema [module|ruleset|findings|citations|countries]``: JSON Schema for editor help.
 * ``snapshot [RULES_DIR]``: write ``rules/history/<version>.json`` for a release (see
   :mod:`compliance_app.dossier.snapshots`).
+* ``screen NAME``, ``lists import|status|update``: restricted-party screening (see
+  :mod:`compliance_app.screening.cli`).
 
 Errors of the user's making (broken rule base, refused answers file) become a message on
 stderr and exit code 1 (2 for wrong usage); nothing else is caught here.
@@ -26,6 +28,7 @@ from compliance_app.dossier import answers as answers_mod
 from compliance_app.engine.evaluation import evaluate
 from compliance_app.rulebase.loader import DEFAULT_RULES_DIR, RulesetError, load_ruleset
 from compliance_app.rulebase.models import Ruleset
+from compliance_app.screening import cli as screening_cli
 
 
 def _load(rules: str) -> Ruleset:
@@ -178,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     sn.set_defaults(func=cmd_snapshot)
     for sp in (q, e, r):
         sp.add_argument("--rules", default=str(DEFAULT_RULES_DIR), help="rule base folder")
+    screening_cli.add_commands(sub)
     return p
 
 
@@ -191,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except answers_mod.AnswersError as exc:
         print(f"Answers file refused: {exc}", file=sys.stderr)
+        return 1
+    except screening_cli.ERRORS as exc:
+        print(str(exc), file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"Cannot read or write a file: {exc}", file=sys.stderr)
