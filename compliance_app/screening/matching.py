@@ -7,8 +7,9 @@ punctuation, transliteration, legal forms), by:
 * the words aligned one by one, each to its closest word on the other side (a typo in each of
   several words, in any order);
 * the letters with the spaces removed ("Al Rashid" / "Alrashid", "Hua Wei" / "Huawei");
-* one name containing the other whole ("Huawei" in "Huawei Technologies"), when the shared
-  words are not generic ("trading", "group", ...): at least 85, more the more of it is covered;
+* one name containing the other whole ("Huawei" in "Huawei Technologies", or in "Hua Wei Ji
+  Shu" written with other spacing), when the shared words are not generic ("trading",
+  "group", ...): at least 85, more the more of it is covered;
 * the same after folding transliteration variants (:func:`~.normalize.skeleton`: Yevgeniy /
   Evgenii, Khodorkovsky / Hodorkovsky), 3 points less;
 * for a name written in Arabic or Hebrew script, its consonants (the script does not write
@@ -81,6 +82,23 @@ def _contained(a: list[str], b: list[str], fwd: float) -> float:
     return fwd * (0.85 + 0.15 * coverage)
 
 
+def _spaced(a: list[str], b: list[str]) -> float:
+    """Score when ``b`` is written inside ``a`` with other spacing: its letters are those of
+    consecutive words of ``a`` ("hua wei ji shu" holds "huawei"); 0 when not."""
+    target = "".join(b)
+    if len(target) < 5 or len(b) >= len(a) or all(w in GENERIC_WORDS for w in b):
+        return 0.0
+    for i in range(len(a)):
+        joined = ""
+        for w in a[i:]:
+            joined += w
+            if joined == target:
+                return 100 * (0.85 + 0.15 * len(target) / max(len("".join(a)), 1))
+            if len(joined) >= len(target):
+                break
+    return 0.0
+
+
 def _compare(q: list[str], c: list[str]) -> tuple[float, str]:
     """Best comparison of two word lists and what it was."""
     if not q or not c:
@@ -97,6 +115,8 @@ def _compare(q: list[str], c: list[str]) -> tuple[float, str]:
         (fuzz.ratio("".join(q), "".join(c)), "same letters, other spacing"),
         (_contained(q, c, fwd), "the name is part of the listed name"),
         (_contained(c, q, rev), "the listed name is part of the name"),
+        (_spaced(q, c), "the listed name is part of the name, with other spacing"),
+        (_spaced(c, q), "the name is part of the listed name, with other spacing"),
     ]
     return max(best)
 
