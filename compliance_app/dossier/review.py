@@ -64,6 +64,20 @@ class FindingReview(_Strict):
     comment: LongText = ""
 
 
+class HitDismissal(_Strict):
+    """A screening hit the adviser judged a false positive (the company cannot clear a hit).
+
+    ``party`` is the party's name as typed, ``hit`` is ``<list id>/<entry id>`` (see
+    :func:`compliance_app.dossier.screening.hit_id`); the reason is required.
+    """
+
+    party: ShortText
+    hit: ShortText
+    reason: Annotated[str, Field(min_length=1, max_length=20_000)]
+    by: ShortText = ""
+    on: dt.date | None = None
+
+
 class LogEntry(_Strict):
     """One line of the change log: what happened, when and by whom."""
 
@@ -92,6 +106,17 @@ class Review(_Strict):
     general_comments: LongText = ""
     extra_next_steps: Annotated[list[LongText], Field(max_length=200)] = Field(default_factory=list)
     log: Annotated[list[LogEntry], Field(max_length=1000)] = Field(default_factory=list)
+    dismissed_hits: Annotated[list[HitDismissal], Field(max_length=1000)] = Field(
+        default_factory=list
+    )
+    """Screening hits dismissed as false positives, each with the adviser's reason (optional;
+    reviews without it load as before)."""
+
+    def dismissal(self, party: str, hit: str) -> HitDismissal | None:
+        """The adviser's dismissal of ``hit`` (``list/entry``) for ``party``, or None."""
+        return next(
+            (d for d in reversed(self.dismissed_hits) if (d.party, d.hit) == (party, hit)), None
+        )
 
     def of(self, code: str) -> FindingReview | None:
         """The review of finding ``code`` (the last one if listed twice), or None."""
@@ -157,6 +182,26 @@ def set_finding(review: Review, code: str, status: str, comment: str = "") -> Re
     kept = [fr for fr in review.finding_reviews if fr.code != code]
     kept.append(FindingReview(code=code, status=status, comment=comment))  # type: ignore[arg-type]
     return review.model_copy(update={"finding_reviews": kept})
+
+
+def dismiss_hit(
+    review: Review, party: str, hit: str, reason: str, on: dt.date | None = None
+) -> Review:
+    """A copy of ``review`` with a screening hit dismissed as a false positive, and a log line.
+
+    Raises ReviewError when the reason is empty: a dismissal must say why.
+    """
+    if not reason.strip():
+        raise ReviewError("Give the reason why this hit is a false positive.")
+    entry = HitDismissal(party=party, hit=hit, reason=reason, by=review.reviewer_name, on=on)
+    kept = [d for d in review.dismissed_hits if (d.party, d.hit) != (party, hit)]
+    note = LogEntry(
+        on=on,
+        by=review.reviewer_name,
+        event="note",
+        text=f"Screening hit {hit} for {party} dismissed as a false positive: {reason}",
+    )
+    return review.model_copy(update={"dismissed_hits": [*kept, entry], "log": [*review.log, note]})
 
 
 def sign_off(review: Review, on: dt.date) -> Review:
@@ -231,9 +276,13 @@ def check(review: Review, answers: AnswersFile, evaluation: Evaluation) -> list[
 
 
 def dump(review: Review) -> bytes:
-    """YAML bytes (UTF-8, stable key order); ``parse(dump(r)) == r``."""
+    """YAML bytes (UTF-8, stable key order); ``parse(dump(r)) == r``. A review without dismissed
+    screening hits is written as before that field existed."""
+    data = review.model_dump(mode="json")
+    if not data.get("dismissed_hits"):
+        data.pop("dismissed_hits", None)
     text = yaml.safe_dump(
-        review.model_dump(mode="json"),
+        data,
         allow_unicode=True,
         sort_keys=False,
         default_flow_style=False,

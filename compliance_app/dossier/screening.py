@@ -108,9 +108,9 @@ class ScreeningRecord(_Strict):
     parties: Annotated[list[PartyRecord], Field(max_length=200)] = Field(default_factory=list)
 
 
-def hit_key(party: PartyRecord, hit: HitRecord) -> str:
-    """How a review names one hit: ``list/entry`` of a party (its name, as typed)."""
-    return f"{party.name}\x1f{hit.list}/{hit.entry}"
+def hit_id(hit: HitRecord) -> str:
+    """How a review names one hit of a party: ``<list id>/<entry id>``."""
+    return f"{hit.list}/{hit.entry}"
 
 
 def changed_lists(party: PartyRecord, current: list[ListRecord]) -> list[str]:

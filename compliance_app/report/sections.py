@@ -27,6 +27,7 @@ from compliance_app.dossier.answers import AnswersFile
 from compliance_app.dossier.review import Review
 from compliance_app.engine.results import Evaluation, FindingResult, TrailEntry
 from compliance_app.report import review_section as report_review
+from compliance_app.report import screening_section as report_screening
 from compliance_app.report.ids import report_id
 from compliance_app.report.style import (
     AUTHORIZATION,
@@ -113,6 +114,8 @@ class ReportStory:
     def story(self) -> list[Flowable]:
         cover = self.cover()
         rest = self.open_questions() + self.findings()
+        if self.answers.screening is not None:
+            rest += report_screening.section(self, self.answers.screening, self.review)
         if self.review is not None:
             rest += report_review.section(self, self.review)
         rest += self.appendix()
@@ -146,6 +149,8 @@ class ReportStory:
             out.append(self.field("Answers saved with", f"{ref.id} version {ref.version}"))
         if self.review is not None:
             out.append(report_review.cover_field(self, self.review))
+        if self.answers.screening is not None:
+            out.append(self.field("Screening", report_screening.summary(self.answers.screening)))
         out.append(Spacer(1, 10))
         out.append(self.result_box())
         out.append(Spacer(1, 8))
