@@ -18,7 +18,7 @@ from compliance_app.dossier.review import Review
 from compliance_app.dossier.transport import Upload
 from compliance_app.engine.evaluation import evaluate
 from compliance_app.rulebase.models import Ruleset
-from compliance_app.ui import forms
+from compliance_app.ui import forms, screening_page
 from compliance_app.ui import state as ui
 from compliance_app.ui.pages import build_cached
 from compliance_app.ui.session import PAGE_ADVISER, enter, go, ss
@@ -69,6 +69,7 @@ def load(ruleset: Ruleset, up: Upload, ukey: str) -> None:
     ss.rv_name = earlier.reviewer_name if earlier else ""
     ss.rv_org = earlier.organisation if earlier else ""
     ss.rv_date = dt.date.today()
+    screening_page.fill_dismissals(af.screening, earlier)
 
 
 def form_review(ruleset: Ruleset) -> tuple[Review, object]:
@@ -88,7 +89,7 @@ def form_review(ruleset: Ruleset) -> tuple[Review, object]:
         ss.get("rv_name") or "",
         ss.get("rv_org") or "",
     )
-    return r, ev
+    return screening_page.apply_dismissals(r, af.screening, ss.get("rv_date")), ev
 
 
 def on_sign_off(ruleset: Ruleset) -> None:
@@ -171,6 +172,7 @@ def page_adviser(ruleset: Ruleset) -> None:
                 key=status_key(f.code),
             )
             st.text_area(f"Comment on {f.code} (optional)", key=comment_key(f.code))
+    screening_page.adviser_hits(af.screening)
     gone = [fr.code for fr in r.finding_reviews if fr.code not in ev.codes()]
     if gone:
         st.caption("Reviewed earlier, no longer found: " + ", ".join(gone))

@@ -53,6 +53,9 @@ def init_state() -> None:
         "flash": None,
         "upgrade": None,
         "review": None,
+        "screening": None,
+        "screening_error": None,
+        "parties_back": None,
         "adviser": None,
         "adviser_signed": None,
         **storage_ui.STATE_DEFAULTS,
@@ -113,7 +116,7 @@ def answers_bytes(ruleset: Ruleset) -> bytes:
     """The answers file of the current state, serialised once per run (every Save button and
     the PDF cache use it)."""
     if ss.get("run_bytes") is None:
-        ss["run_bytes"] = ui.answers_file_bytes(ruleset, ss.answers, ss.company)
+        ss["run_bytes"] = ui.answers_file_bytes(ruleset, ss.answers, ss.company, ss.screening)
     return ss["run_bytes"]
 
 

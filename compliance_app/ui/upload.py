@@ -68,6 +68,7 @@ def uploader(ruleset: Ruleset) -> None:
         return
     ss.answers = imported.answers
     ss.company = imported.company  # as in the file: a review's SHA-256 covers it
+    ss.screening = imported.screening
     ev = evaluate(ruleset, ss.answers)
     ss.upgrade = forms.upgrade_of(ruleset, up.answers, ev, up.previous_codes)
     ss.review = up.review
@@ -122,7 +123,7 @@ def show_review(ruleset: Ruleset, review: Review, ev) -> None:
         st.success(f"Reviewed and signed off by {who}{org} on {review.signed_on.isoformat()}.")
     else:
         st.warning(f"Review by {who}{org} in progress: not signed off.")
-    af = ui.answers_file(ruleset, ss.answers, ss.company)
+    af = ui.answers_file(ruleset, ss.answers, ss.company, ss.screening)
     for w in check(review, af, ev):
         st.warning(ui.md_escape(w))
     if review.general_comments:
