@@ -56,6 +56,8 @@ _SCRIPT_FORMS = re.compile(
     "Публичное акционерное общество|Закрытое акционерное общество|Открытое акционерное общество)",
     re.IGNORECASE,
 )
+SMALL_WORDS = frozenset({"of", "and", "the", "for", "und", "et"})
+"""Words dropped from names ("Institute of Physics and Technology"), unless nothing else is left."""
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
@@ -71,7 +73,7 @@ class Normalised:
     """Lower-case ASCII words separated by one space, legal forms dropped."""
     steps: tuple[str, ...]
     """What changed the name, in words: "case", "accents", "punctuation",
-    "transliteration", "legal form"."""
+    "transliteration", "small words", "legal form"."""
     rtl: bool = False
     """Written (partly) in Arabic or Hebrew script: vowels may be missing."""
 
@@ -89,11 +91,16 @@ def _strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_FORMS_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _form in LEGAL_FORMS:  # longest first within each list
+    _FORMS_BY_FIRST.setdefault(_form[0], []).append(_form)
+
+
 def _drop_legal_forms(tokens: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for form in LEGAL_FORMS:
+        for form in _FORMS_BY_FIRST.get(tokens[i], ()):
             n = len(form)
             if tuple(tokens[i : i + n]) == form:
                 i += n
@@ -136,6 +143,10 @@ def normalise(name: str) -> Normalised:
     if " ".join(words.split()) != " ".join(lower.split()):
         steps.append("punctuation")
     tokens = words.split()
+    small = [t for t in tokens if t not in SMALL_WORDS]
+    if small and len(small) < len(tokens):
+        steps.append("small words")
+        tokens = small
     kept = _drop_legal_forms(tokens)
     if kept and len(kept) < len(tokens):
         if "legal form" not in steps:
@@ -165,15 +176,17 @@ def _join_initials(tokens: list[str]) -> list[str]:
 _SKELETON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), r)
     for p, r in (
+        (r"\bj(?=[aeiou])", "y"),  # German and Polish: Jewgeni / Yevgeny
         (r"\by(?=[aeiou])", ""),  # Yevgeny / Evgeny, Yuri / Uri
-        (r"(iy|ii|yi|ij|yy|ey|y)\b", "i"),  # Evgeniy / Evgenii / Evgeny, Sergey / Sergei
+        (r"(iy|ii|yi|ij|yy|ey|ej|ei|y)\b", "i"),  # Evgeniy / Evgenii / Evgeny, Sergey / Sergej
         (r"(?<=[aeiou])y(?=[aeiou])", "i"),  # Dostoyevsky / Dostoievski
         (r"kh", "h"),  # Khodorkovsky / Hodorkovsky
         (r"dzh|zh|dj", "j"),
         (r"shch|sch|sh", "s"),
         (r"tsch|tch|ch", "c"),
         (r"tz|ts|cz", "c"),
-        (r"ou|oy|oo|uu|w", "u"),  # Greek ου -> oy; Papadopoulos
+        (r"ou|oy|oo|uu", "u"),  # Greek ου -> oy; Papadopoulos
+        (r"w", "v"),  # German and Polish: Wolkow / Volkov
         (r"ph", "f"),
         (r"ck|q", "k"),
         (r"([a-z])\1+", r"\1"),  # doubled letters: Muhammad / Muhamad
