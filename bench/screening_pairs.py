@@ -169,7 +169,7 @@ LOOK_ALIKES = [
 ]
 
 LEGAL_FORMS = ["GmbH", "LLC", "S.à r.l.", "Ltd.", "Co., Ltd.", "JSC", "S.A.", "AG", "ООО", "Inc."]
-NEIGHBOURS = dict(zip("qwertyuiopasdfghjklzxcvbnm", "wertyuiopqsdfghjklaxcvbnmz"))
+NEIGHBOURS = dict(zip("qwertyuiopasdfghjklzxcvbnm", "wertyuiopqsdfghjklaxcvbnmz", strict=True))
 GIVEN = ["Pavel", "Olga", "Marco", "Anna", "Tomas", "Irina", "Karim", "Fatima", "Wei", "Hans"]
 
 

@@ -71,7 +71,7 @@ def download(url: str, max_bytes: int = MAX_BYTES) -> tuple[bytes, str | None]:
     headers = {"User-Agent": "compliance-app lists update"}
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 - scheme checked above
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 # nosec B310
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 # nosec B310: https or loopback only
             data = response.read(max_bytes + 1)
             modified = response.headers.get("Last-Modified")
     except urllib.error.HTTPError as exc:

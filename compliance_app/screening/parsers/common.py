@@ -9,7 +9,7 @@ import io
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from xml.etree.ElementTree import Element  # nosec B405 - type only; parsing uses defusedxml
+from xml.etree.ElementTree import Element  # nosec B405: type only, parsed with defusedxml
 
 import pycountry
 from defusedxml import DefusedXmlException
