@@ -151,3 +151,20 @@ def test_answers_file_and_report_carry_the_search_log_and_the_dismissal(tmp_path
     assert "Threshold: 85" in text
     assert "[DISMISSED BY THE ADVISER]" in text and "Other <b>firm</b>: reg. no. 12" in text
     assert "Acme Widgets GmbH" in text and "No match on any list" in text  # all four lists
+
+
+def test_a_hostile_screening_section_is_refused(tmp_path):
+    from compliance_app.dossier.answers import AnswersError
+
+    rec = record_with_hit(tmp_path)
+    rs = load_ruleset(MINI)
+    good = ui.answers_file(rs, {}, ui.empty_company(), rec).model_dump(mode="json")
+    for bad in (
+        {**good, "screening": {"parties": [{**good["screening"]["parties"][0], "cleared": True}]}},
+        {**good, "screening": {"parties": [{**good["screening"]["parties"][0], "outcome": "ok"}]}},
+        {**good, "screening": {"parties": [good["screening"]["parties"][0]] * 201}},
+    ):
+        import json
+
+        with pytest.raises(AnswersError):
+            parse(json.dumps(bad).encode())

@@ -27,10 +27,10 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from compliance_app.dossier.screening import ScreeningRecord
 
@@ -78,10 +78,10 @@ class AnswersFile(Strict):
     (:mod:`compliance_app.dossier.screening`). Left out of the file when there is none, so files
     without screening are written byte for byte as before."""
 
-    @model_serializer(mode="wrap")
-    def _drop_empty_screening(self, handler):  # noqa: ANN001, ANN202 - pydantic's signature
-        data = handler(self)
-        if isinstance(data, dict) and data.get("screening") is None:
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        """As pydantic's, without ``screening`` when there is none."""
+        data = super().model_dump(**kwargs)
+        if data.get("screening") is None:
             data.pop("screening", None)
         return data
 

@@ -195,13 +195,11 @@ def dismiss_hit(
         raise ReviewError("Give the reason why this hit is a false positive.")
     entry = HitDismissal(party=party, hit=hit, reason=reason, by=review.reviewer_name, on=on)
     kept = [d for d in review.dismissed_hits if (d.party, d.hit) != (party, hit)]
-    note = LogEntry(
-        on=on,
-        by=review.reviewer_name,
-        event="note",
-        text=f"Screening hit {hit} for {party} dismissed as a false positive: {reason}",
-    )
-    return review.model_copy(update={"dismissed_hits": [*kept, entry], "log": [*review.log, note]})
+    text = f"Screening hit {hit} for {party} dismissed as a false positive: {reason}"
+    log = list(review.log)
+    if not any(e.event == "note" and e.text == text for e in log):  # said once
+        log.append(LogEntry(on=on, by=review.reviewer_name, event="note", text=text))
+    return review.model_copy(update={"dismissed_hits": [*kept, entry], "log": log})
 
 
 def sign_off(review: Review, on: dt.date) -> Review:
