@@ -318,3 +318,32 @@ def test_update_refuses_plain_http_off_the_machine(db, capsys):
     args = ["--list", "un_sc", "--url", "un_sc=http://example.org/x.xml"]
     assert cli.main(["lists", "update", *args, "--db", db]) == 1
     assert "https" in capsys.readouterr().out
+
+
+def test_the_former_ofsi_consolidated_list_csv_is_read_too():
+    header = (
+        "Name 6,Name 1,Name 2,Name 3,Name 4,Name 5,Title,Name Non-Latin Script,Non-Latin Script "
+        "Type,Non-Latin Script Language,DOB,Town of Birth,Country of Birth,Nationality,Passport "
+        "Number,Passport Details,National Identification Number,National Identification "
+        "Details,Position,Address 1,Address 2,Address 3,Address 4,Address 5,Address 6,Post/Zip "
+        "Code,Country,Other Information,Group Type,Alias Type,Alias Quality,Regime,Listed On,UK "
+        "Sanctions List Date Designated,Last Updated,Group ID"
+    )
+    blank = "," * 12
+    rows = [
+        "Last Updated,26/01/2026",
+        header,
+        f'"HASSAN",Ali,,,,,,,,,,,,Syria,{blank},,Individual,Primary name,,Syria,'
+        "31/12/2020,31/12/2020,01/02/2021,13300",
+        f'"HASAN",Aly,,,,,,,,,,,,,{blank},,Individual,AKA,Low,Syria,31/12/2020,31/12/2020,'
+        "01/02/2021,13300",
+    ]
+    parsed = parse_file("\n".join(rows).encode())
+    assert (parsed.list_id, parsed.published) == ("uk_sl", dt.date(2026, 1, 26))
+    [entry] = parsed.entries
+    assert entry.ref == "13300" and entry.kind == "person" and entry.countries == ["SY"]
+    assert [(n.text, n.kind) for n in entry.names] == [
+        ("Ali HASSAN", "primary"),
+        ("Aly HASAN", "weak_alias"),
+    ]
+    assert entry.listed_on == "2020-12-31"
