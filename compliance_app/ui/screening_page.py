@@ -89,8 +89,15 @@ def page_parties(ruleset) -> None:  # noqa: ANN001
     if ss.get("screening_error"):
         st.error("There is a problem: " + ui.md_escape(ss.screening_error))
     if screener is not None:
-        with st.expander("Lists searched and their dates", expanded=False):
-            for r in screener.list_records():
+        records = screener.list_records()
+        bad = [r for r in records if r.state != "ok"]
+        if bad:
+            st.warning(
+                'Not every list is imported and current, so no result here can be a "no '
+                'match": ' + ui.md_escape("; ".join(sst.list_line(r) for r in bad)) + "."
+            )
+        with st.expander("Lists searched and their dates", expanded=bool(bad)):
+            for r in records:
                 st.text(sst.list_line(r))
             st.caption(
                 "To import or update the lists, see the README (python -m compliance_app lists "
