@@ -18,6 +18,7 @@ from compliance_app.ui import review_view
 from compliance_app.ui import state as ui
 from compliance_app.ui.adviser import page_adviser
 from compliance_app.ui.pages import page_results, page_review, page_start, page_step
+from compliance_app.ui.screening_page import open_parties, page_parties
 from compliance_app.ui.session import (
     PAGE_ADVISER,
     get_store,
@@ -43,6 +44,9 @@ def sidebar(ruleset: Ruleset) -> None:
         st.caption(f"Rules {meta.version}, regulations as of {meta.regulations_as_of}.")
         st.caption("Guidance only, not legal advice.")
         if ss.page not in (ui.PAGE_START, PAGE_ADVISER):
+            if ss.page != ui.PAGE_PARTIES:
+                st.button("Screen the parties", key="parties_sidebar", on_click=open_parties,
+                          args=(ss.page,))  # fmt: skip
             save_button(ruleset, "save_sidebar")
             uploader(ruleset)
 
@@ -73,6 +77,8 @@ def main() -> None:
         page_review(ruleset)
     elif ss.page == ui.PAGE_RESULTS:
         page_results(ruleset)
+    elif ss.page == ui.PAGE_PARTIES:
+        page_parties(ruleset)
     elif ss.page == PAGE_ADVISER:
         page_adviser(ruleset)
     else:

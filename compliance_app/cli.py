@@ -22,6 +22,8 @@ Commands:
   signed-off report with the adviser's certificate (PAdES; the password is read from
   ``COMPLIANCE_P12_PASSWORD`` or asked). ``--prepare-only`` writes the report prepared for
   signature without signing it, for signing software of a card or token.
+* ``screen NAME``, ``lists import|status|update``: restricted-party screening (see
+  :mod:`compliance_app.screening.cli`).
 
 Errors of the user's making (broken rule base, refused answers file) become a message on
 stderr and exit code 1 (2 for wrong usage); nothing else is caught here.
@@ -39,6 +41,7 @@ from compliance_app.dossier import answers as answers_mod
 from compliance_app.engine.evaluation import evaluate
 from compliance_app.rulebase.loader import DEFAULT_RULES_DIR, RulesetError, load_ruleset
 from compliance_app.rulebase.models import Ruleset
+from compliance_app.screening import cli as screening_cli
 
 
 def _load(rules: str) -> Ruleset:
@@ -286,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
             default=None,
             help="evaluation day for dated country data, YYYY-MM-DD",
         )
+    screening_cli.add_commands(sub)
     return p
 
 
@@ -299,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except answers_mod.AnswersError as exc:
         print(f"Answers file refused: {exc}", file=sys.stderr)
+        return 1
+    except screening_cli.ERRORS as exc:
+        print(str(exc), file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"Cannot read or write a file: {exc}", file=sys.stderr)

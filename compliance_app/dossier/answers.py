@@ -10,6 +10,8 @@ Shape (``format_version: 1``)::
       m1_country: LU
       m2_activities: [sell_own_product]
       m5_us_value: 12000.0
+    screening:          # optional: parties screened against the restricted-party lists
+      parties: [...]    # see compliance_app.dossier.screening
 
 Answer values: a string (an option value, ``yes``/``no``/``idk``, an ISO 3166 alpha-2 country
 code, or free text), a list of strings (``many`` and ``countries`` steps), or a number
@@ -25,10 +27,12 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from compliance_app.dossier.screening import ScreeningRecord
 
 FORMAT = "itar-ear-answers"
 FORMAT_VERSION = 1
@@ -69,6 +73,17 @@ class AnswersFile(Strict):
     ruleset: RulesetRef
     company: Company = Field(default_factory=Company)
     answers: dict[Annotated[str, Field(max_length=64)], AnswerValue] = Field(default_factory=dict)
+    screening: ScreeningRecord | None = None
+    """Optional: the parties screened against the restricted-party lists
+    (:mod:`compliance_app.dossier.screening`). Left out of the file when there is none, so files
+    without screening are written byte for byte as before."""
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        """As pydantic's, without ``screening`` when there is none."""
+        data = super().model_dump(**kwargs)
+        if data.get("screening") is None:
+            data.pop("screening", None)
+        return data
 
 
 def decode(data: bytes) -> str:

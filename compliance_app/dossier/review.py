@@ -88,6 +88,20 @@ class FindingReview(_Strict):
     comment: LongText = ""
 
 
+class HitDismissal(_Strict):
+    """A screening hit the adviser judged a false positive (the company cannot clear a hit).
+
+    ``party`` is the party's name as typed, ``hit`` is ``<list id>/<entry id>`` (see
+    :func:`compliance_app.dossier.screening.hit_id`); the reason is required.
+    """
+
+    party: ShortText
+    hit: ShortText
+    reason: Annotated[str, Field(min_length=1, max_length=20_000)]
+    by: ShortText = ""
+    on: dt.date | None = None
+
+
 class FrozenFinding(_Strict):
     """A finding as it stood when the review was made (or signed)."""
 
@@ -171,6 +185,17 @@ class Review(_Strict):
     log: Annotated[list[LogEntry], Field(max_length=2000)] = Field(default_factory=list)
     migrated_from: Literal[1] | None = None
     """Set when the review was read from an older format (see :attr:`migration_note`)."""
+    dismissed_hits: Annotated[list[HitDismissal], Field(max_length=1000)] = Field(
+        default_factory=list
+    )
+    """Screening hits dismissed as false positives, each with the adviser's reason (optional;
+    reviews without it load as before)."""
+
+    def dismissal(self, party: str, hit: str) -> HitDismissal | None:
+        """The adviser's dismissal of ``hit`` (``list/entry``) for ``party``, or None."""
+        return next(
+            (d for d in reversed(self.dismissed_hits) if (d.party, d.hit) == (party, hit)), None
+        )
 
     def of(self, code: str) -> FindingReview | None:
         """The review of finding ``code`` (the last one if listed twice), or None."""
@@ -216,6 +241,30 @@ def answers_digest(answers: AnswersFile) -> str:
     return hashlib.sha256(answers_mod.dump(answers)).hexdigest()
 
 
+def dismiss_hit(
+    review: Review, party: str, hit: str, reason: str, on: dt.date | dt.datetime | None = None
+) -> Review:
+    """A copy of ``review`` with a screening hit dismissed as a false positive, and a log line.
+
+    Raises ReviewError when the reason is empty: a dismissal must say why.
+    """
+    if not reason.strip():
+        raise ReviewError("Give the reason why this hit is a false positive.")
+    day = on.date() if isinstance(on, dt.datetime) else on
+    at = (
+        on
+        if isinstance(on, dt.datetime)
+        else (dt.datetime.combine(on, dt.time(), tzinfo=dt.UTC) if on is not None else None)
+    )
+    entry = HitDismissal(party=party, hit=hit, reason=reason, by=review.reviewer_name, on=day)
+    kept = [d for d in review.dismissed_hits if (d.party, d.hit) != (party, hit)]
+    text = f"Screening hit {hit} for {party} dismissed as a false positive: {reason}"
+    log = list(review.log)
+    if not any(e.event == "note" and e.text == text for e in log):  # said once
+        log.append(LogEntry(at=at, by=review.reviewer_name, event="note", text=text))
+    return review.model_copy(update={"dismissed_hits": [*kept, entry], "log": log})
+
+
 def same_answers(review: Review, answers: AnswersFile) -> bool:
     """True if ``answers`` are the answers the review was made on.
 
@@ -232,9 +281,13 @@ def same_answers(review: Review, answers: AnswersFile) -> bool:
 
 
 def dump(review: Review) -> bytes:
-    """YAML bytes (UTF-8, stable key order); ``parse(dump(r)) == r``."""
+    """YAML bytes (UTF-8, stable key order); ``parse(dump(r)) == r``. A review without dismissed
+    screening hits is written as before that field existed."""
+    data = review.model_dump(mode="json")
+    if not data.get("dismissed_hits"):
+        data.pop("dismissed_hits", None)
     text = yaml.safe_dump(
-        review.model_dump(mode="json"),
+        data,
         allow_unicode=True,
         sort_keys=False,
         default_flow_style=False,

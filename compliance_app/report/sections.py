@@ -16,7 +16,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     KeepTogether,
-    PageBreak,
     Paragraph,
     Spacer,
     Table,
@@ -25,10 +24,11 @@ from reportlab.platypus import (
 
 from compliance_app.dossier.answers import AnswersFile
 from compliance_app.dossier.review import Review
-from compliance_app.engine.results import Evaluation, FindingResult, TrailEntry
+from compliance_app.engine.results import Evaluation, FindingResult
 from compliance_app.engine.values import country_name
-from compliance_app.report import coverage_section
+from compliance_app.report import coverage_section, trail_section
 from compliance_app.report import review_section as report_review
+from compliance_app.report import screening_section as report_screening
 from compliance_app.report.ids import report_id
 from compliance_app.report.style import (
     AUTHORIZATION,
@@ -117,9 +117,11 @@ class ReportStory:
     def story(self) -> list[Flowable]:
         cover = self.cover()
         rest = self.open_questions() + self.findings() + coverage_section.section(self)
+        if self.answers.screening is not None:
+            rest += report_screening.section(self, self.answers.screening, self.review)
         if self.review is not None:
             rest += report_review.section(self, self.review)
-        rest += self.appendix()
+        rest += trail_section.appendix(self)
         note = self.text.note()
         if note:  # known only once every text has been through the sanitizer
             cover.insert(self._note_at, self.p(f"<b>Note:</b> {note}", "warn"))
@@ -152,6 +154,8 @@ class ReportStory:
             out.append(self.field("Answers saved with", f"{ref.id} version {ref.version}"))
         if self.review is not None:
             out.append(report_review.cover_field(self, self.review))
+        if self.answers.screening is not None:
+            out.append(self.field("Screening", report_screening.summary(self.answers.screening)))
         out.append(Spacer(1, 10))
         out.append(self.result_box())
         out.append(Spacer(1, 8))
@@ -306,63 +310,6 @@ class ReportStory:
             out.append(self.p(f"<b>Why:</b> added by the assessment: {self.t(f.derived)}", "small"))
         out.append(Spacer(1, 4))
         return out
-
-    def appendix(self) -> list[Flowable]:
-        out: list[Flowable] = [PageBreak(), self.p("Appendix: questions and answers", "h1")]
-        if not self.ev.trail:
-            out.append(self.p("No question was answered."))
-        out.append(
-            self.p(
-                "Every question asked on the path, in order, with the answer given. "
-                'Answers "I don\'t know" are highlighted.',
-                "small",
-            )
-        )
-        for i, entry in enumerate(self.ev.trail, start=1):
-            out.extend(self.trail_entry(i, entry))
-        fired = self.ev.fired_rules
-        if fired:
-            out.append(self.p("Rules that fired", "h2"))
-            out.append(self.p(self.t(", ".join(fired))))
-        if self.ev.unused_answers:
-            out.append(self.p("Answers not used", "h1"))
-            out.append(
-                self.p(
-                    "These questions were answered but are no longer on the path "
-                    "(an earlier answer changed). They are kept in the answers file "
-                    "and did not affect the result.",
-                    "small",
-                )
-            )
-            for step_id in self.ev.unused_answers:
-                value = self.answers.answers.get(step_id)
-                if isinstance(value, list):
-                    value = ", ".join(str(v) for v in value)
-                out.append(self.p(f"<b>{self.t(step_id)}</b>", "label"))
-                out.extend(self.long_text("" if value is None else value, "answer"))
-        return out
-
-    def trail_entry(self, i: int, entry: TrailEntry) -> list[Flowable]:
-        head = [
-            self.p(f"Q{i}. {self.t(entry.question)}", "label"),
-            self.p(f"step {self.t(entry.step_id)} · module {self.t(entry.module_id)}", "small"),
-        ]
-        if entry.unknown:
-            body: list[Flowable] = [
-                self.p(
-                    f"<b>Answer:</b> {self.t(entry.answer_text)} — open question for the adviser",
-                    "unknown",
-                )
-            ]
-        elif entry.answer is None:
-            body = [self.p("<b>Answer:</b> <i>(not answered)</i>", "answer")]
-        elif len(entry.answer_text) <= 500 and "\n" not in entry.answer_text:
-            body = [self.p(f"<b>Answer:</b> {self.t(entry.answer_text)}", "answer")]
-        else:
-            body = [self.p("<b>Answer:</b>", "answer")]
-            body.extend(self.long_text(entry.answer_text, "answer"))
-        cites = [self.citation(c) for c in entry.citations]
-        return [KeepTogether(head + body[:1]), *body[1:], *cites, Spacer(1, 3)]
 
 
 def _short(text: str, limit: int = 120) -> str:

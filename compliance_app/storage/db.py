@@ -37,7 +37,39 @@ drafts = sa.Table(
         "review", sa.Text, nullable=True, comment="adviser review as YAML (review.dump), or NULL"
     ),
 )
-"""The one table. Change it only together with a new migration (see ``docs/storage.md``)."""
+"""The drafts. Change a table only together with a new migration (see ``docs/storage.md``)."""
+
+screening_lists = sa.Table(
+    "screening_lists",
+    metadata,
+    sa.Column("list_id", sa.String(32), primary_key=True, comment="us_csl, eu_fsf, uk_sl, un_sc"),
+    sa.Column("label", sa.String(200), nullable=False),
+    sa.Column("source_format", sa.String(8), nullable=False, comment="csv, json or xml"),
+    sa.Column("file_name", sa.String(300), nullable=False),
+    sa.Column("file_sha256", sa.String(64), nullable=False),
+    sa.Column("published_on", sa.Date, nullable=True, comment="as the file states it, or NULL"),
+    sa.Column("imported_at", sa.DateTime, nullable=False, comment="UTC"),
+    sa.Column("entry_count", sa.Integer, nullable=False),
+    sa.Column("name_count", sa.Integer, nullable=False),
+)
+"""One row per restricted-party list: the import in use (a new import replaces it)."""
+
+screening_entries = sa.Table(
+    "screening_entries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "list_id",
+        sa.String(32),
+        sa.ForeignKey("screening_lists.list_id", ondelete="CASCADE", name="fk_entries_list"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("ref", sa.String(200), nullable=False, comment="the list's own id of the entry"),
+    sa.Column("primary_name", sa.Text, nullable=False),
+    sa.Column("data", sa.Text, nullable=False, comment="names, countries, programmes as JSON"),
+)
+"""The entries of each list (``compliance_app.screening.store``)."""
 
 
 # --- errors -----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from compliance_app.dossier.review import Review
 from compliance_app.dossier.transport import Upload
 from compliance_app.engine.evaluation import evaluate
 from compliance_app.rulebase.models import Ruleset
-from compliance_app.ui import adviser_sign, forms, login, review_view
+from compliance_app.ui import adviser_sign, forms, login, review_view, screening_page
 from compliance_app.ui import review_forms as rf
 from compliance_app.ui import state as ui
 from compliance_app.ui.session import PAGE_ADVISER, enter, go, ss
@@ -80,6 +80,7 @@ def load(ruleset: Ruleset, up: Upload, ukey: str) -> None:
     ss.rv_capacity = base.capacity
     ss.rv_scope = base.scope_statement or rf.SCOPE_DEFAULT
     adviser_sign.reset_time()
+    screening_page.fill_dismissals(af.screening, base)
 
 
 def form_review(ruleset: Ruleset) -> tuple[Review, object]:
@@ -103,7 +104,7 @@ def form_review(ruleset: Ruleset) -> tuple[Review, object]:
             for q in ev.open_questions
         },
     )
-    return r, ev
+    return screening_page.apply_dismissals(r, a["af"].screening, ss.get("rv_date")), ev
 
 
 def show_assessment(af, ev) -> None:
@@ -218,6 +219,7 @@ def page_adviser(ruleset: Ruleset) -> None:
     show_changes(ruleset, af, ev)
     show_assessment(af, ev)
     show_findings(ev)
+    screening_page.adviser_hits(af.screening)
     gone = [fr.code for fr in r.finding_reviews if fr.code not in ev.codes()]
     if gone:
         st.caption("Reviewed earlier, no longer found: " + ", ".join(gone))

@@ -25,6 +25,7 @@ from typing import Any
 
 from compliance_app.dossier import review as review_mod
 from compliance_app.dossier.answers import AnswersError, AnswersFile
+from compliance_app.dossier.screening import ScreeningRecord
 from compliance_app.rulebase.models import Ruleset
 from compliance_app.storage.store import (
     Draft,
@@ -70,6 +71,8 @@ class Resumed:
     warnings: list[str] = field(default_factory=list)
     review: review_mod.Review | None = None
     """The adviser review the company had opened (from a reviewed PDF), or None."""
+    screening: ScreeningRecord | None = None
+    """The parties screened (the answers file's ``screening`` section), or None."""
 
 
 def resume_draft(ruleset: Ruleset, draft: Draft) -> Resumed:
@@ -92,14 +95,18 @@ def resume_draft(ruleset: Ruleset, draft: Draft) -> Resumed:
         version=draft.version,
         warnings=warnings,
         review=draft.review,
+        screening=af.screening,
     )
 
 
 def draft_data(
-    ruleset: Ruleset, answers: Mapping[str, object], company: Mapping[str, str]
+    ruleset: Ruleset,
+    answers: Mapping[str, object],
+    company: Mapping[str, str],
+    screening: ScreeningRecord | None = None,
 ) -> AnswersFile:
-    """What is saved: the session's answers and company as an answers file."""
-    return answers_file(ruleset, answers, company)
+    """What is saved: the session's answers, company and screened parties as an answers file."""
+    return answers_file(ruleset, answers, company, screening)
 
 
 def review_text(review: review_mod.Review | None) -> str | None:
@@ -114,7 +121,7 @@ def adopt(state: State, ruleset: Ruleset, draft: Draft) -> None:
     """Replace the session's answers, company, page, review and version with a stored draft."""
     r = resume_draft(ruleset, draft)
     state["answers"], state["company"], state["page"] = r.answers, r.company, r.page
-    state["review"] = r.review
+    state["review"], state["screening"] = r.review, r.screening
     state["draft_id"], state["draft_version"] = draft.id, r.version
     state["drawn_page"] = None  # the widgets are refilled from the answers
     if r.warnings:
@@ -155,7 +162,7 @@ def persist(state: State, store: DraftStore | None, ruleset: Ruleset) -> None:
     """
     if store is None or state.get("draft_off"):
         return
-    data = draft_data(ruleset, state["answers"], state["company"])
+    data = draft_data(ruleset, state["answers"], state["company"], state.get("screening"))
     review = review_text(state.get("review"))
     draft_id = state.get("draft_id")
     try:

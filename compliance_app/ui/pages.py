@@ -14,7 +14,7 @@ from compliance_app.engine.evaluation import evaluate
 from compliance_app.engine.values import AnswerError, country_name
 from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
 from compliance_app.storage import store as storage
-from compliance_app.ui import forms, review_view
+from compliance_app.ui import forms, review_view, screening_page
 from compliance_app.ui import state as ui
 from compliance_app.ui.session import (
     PAGE_ADVISER,
@@ -209,6 +209,8 @@ def page_step(ruleset: Ruleset, step_id: str) -> None:
     if ss.error:
         st.error(ui.md_escape(ss.error))
     draw_widget(step)
+    if step_id in screening_page.SCREENING_STEPS:
+        screening_page.panel(ui.step_page(step_id), "parties_from_step")
     if step.citations:
         st.caption("References")
         links([ruleset.citations[c] for c in step.citations if c in ruleset.citations])
@@ -256,6 +258,7 @@ def page_review(ruleset: Ruleset) -> None:
             f"{len(ev.unused_answers)} earlier answer(s) are no longer on your path: they are "
             "kept in the answers file but not used."
         )
+    screening_page.panel(ui.PAGE_REVIEW, "parties_from_review")
     if ev.complete:
         st.button(
             "See results", key="see_results", type="primary", on_click=go, args=(ui.PAGE_RESULTS,)
@@ -335,6 +338,7 @@ def page_results(ruleset: Ruleset) -> None:
         st.subheader(f"{severity.capitalize()} ({len(items)})")
         for f in items:
             finding_block(f, questions, severity)
+    screening_page.panel(ui.PAGE_RESULTS, "parties_from_results")
     if ss.review is not None:
         review_view.show_review(ruleset, ss.review, ev)
     if ev.calculations:
@@ -369,7 +373,7 @@ def pdf_buttons(ruleset: Ruleset, ev) -> None:
     def build() -> bytes:
         from compliance_app.report.builder import build_pdf
 
-        af = ui.answers_file(ruleset, ss.answers, ss.company)
+        af = ui.answers_file(ruleset, ss.answers, ss.company, ss.screening)
         return build_pdf(ruleset.meta, af, ev, review=review)
 
     pdf, problem = build_cached("pdf_cache", ui.upload_key(data), build)

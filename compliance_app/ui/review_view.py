@@ -53,7 +53,7 @@ def banner(ruleset: Ruleset) -> None:
     review: Review | None = ss.get("review")
     if review is None:
         return
-    af = ui.answers_file(ruleset, ss.answers, ss.company)
+    af = ui.answers_file(ruleset, ss.answers, ss.company, ss.get("screening"))
     who = ui.md_escape(_who(review))
     check: SignatureCheck | None = ss.get("review_signature")
     if not flow.valid_for(review, af):
@@ -104,7 +104,7 @@ def review_note(review: Review, code: str) -> None:
 def show_review(ruleset: Ruleset, review: Review, ev) -> None:
     """The review section of the results page (company side)."""
     st.header("Adviser review")
-    af = ui.answers_file(ruleset, ss.answers, ss.company)
+    af = ui.answers_file(ruleset, ss.answers, ss.company, ss.get("screening"))
     signature_box(ss.get("review_signature"), "The PDF you uploaded")
     for w in flow.check(review, af, ev):
         st.warning(ui.md_escape(w))
@@ -146,7 +146,7 @@ def track_company_edits(ruleset: Ruleset) -> None:
     if review is None:
         ss.review_answers = None
         return
-    af = ui.answers_file(ruleset, ss.answers, ss.company)
+    af = ui.answers_file(ruleset, ss.answers, ss.company, ss.get("screening"))
     before = ss.get("review_answers")
     if before is not None and before.model_dump() != af.model_dump():
         ss.review = rf.track_company_edits(review, ruleset, before, af, flow.now_utc())

@@ -55,6 +55,9 @@ def init_state() -> None:
         "review": None,
         "review_signature": None,
         "review_answers": None,
+        "screening": None,
+        "screening_error": None,
+        "parties_back": None,
         "adviser": None,
         "adviser_signed": None,
         "adviser_signed_pdf": None,
@@ -117,7 +120,7 @@ def answers_bytes(ruleset: Ruleset) -> bytes:
     """The answers file of the current state, serialised once per run (every Save button and
     the PDF cache use it)."""
     if ss.get("run_bytes") is None:
-        ss["run_bytes"] = ui.answers_file_bytes(ruleset, ss.answers, ss.company)
+        ss["run_bytes"] = ui.answers_file_bytes(ruleset, ss.answers, ss.company, ss.screening)
     return ss["run_bytes"]
 
 

@@ -25,6 +25,7 @@ from compliance_app.dossier.answers import (
     dump,
     parse,
 )
+from compliance_app.dossier.screening import ScreeningRecord
 from compliance_app.engine.evaluation import walk
 from compliance_app.engine.results import Evaluation, FindingResult
 from compliance_app.engine.values import AnswerError, AnswerValue, normalize
@@ -33,6 +34,7 @@ from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
 PAGE_START = "start"
 PAGE_REVIEW = "review"
 PAGE_RESULTS = "results"
+PAGE_PARTIES = "parties"
 STEP_PREFIX = "step:"
 COMPANY_FIELDS = ("name", "country", "contact", "assessment_title")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -69,7 +71,7 @@ def resolve_page(ruleset: Ruleset, answers: Mapping[str, object], page: str | No
     A step page is only valid for a step on the current path; the results page only for a
     complete path. Anything else goes to where the user should continue.
     """
-    if page in (PAGE_START, PAGE_REVIEW):
+    if page in (PAGE_START, PAGE_REVIEW, PAGE_PARTIES):
         return page
     path, pending = path_of(ruleset, answers)
     if page == PAGE_RESULTS:
@@ -257,20 +259,22 @@ def company_from_widgets(state: Mapping[str, object]) -> dict[str, str]:
 
 
 def answers_file(
-    ruleset: Ruleset, answers: Mapping[str, object], company: Mapping[str, str]
+    ruleset: Ruleset,
+    answers: Mapping[str, object],
+    company: Mapping[str, str],
+    screening: ScreeningRecord | None = None,
 ) -> AnswersFile:
     """The store as an answers file (every answer, also those no longer on the path)."""
     return AnswersFile(
         ruleset=RulesetRef(id=ruleset.meta.id, version=ruleset.meta.version),
         company=Company(**{f: company.get(f, "") for f in COMPANY_FIELDS}),
         answers=dict(answers),  # type: ignore[arg-type]
+        screening=screening,
     )
 
 
-def answers_file_bytes(
-    ruleset: Ruleset, answers: Mapping[str, object], company: Mapping[str, str]
-) -> bytes:
-    return dump(answers_file(ruleset, answers, company))
+def answers_file_bytes(ruleset: Ruleset, answers, company, screening=None) -> bytes:  # noqa: ANN001
+    return dump(answers_file(ruleset, answers, company, screening))
 
 
 @dataclass
@@ -278,6 +282,7 @@ class Imported:
     answers: dict[str, object]
     company: dict[str, str]
     warnings: list[str] = field(default_factory=list)
+    screening: ScreeningRecord | None = None
 
 
 def upload_key(data: bytes, file_id: str = "") -> str:
@@ -332,7 +337,7 @@ def import_answers(ruleset: Ruleset, data: bytes) -> Imported:
             f"again ({', '.join(invalid)})."
         )
     company = {f: getattr(af.company, f) for f in COMPANY_FIELDS}
-    return Imported(answers=dict(af.answers), company=company, warnings=warnings)
+    return Imported(dict(af.answers), company, warnings, af.screening)
 
 
 # --- results --------------------------------------------------------------------------------

@@ -67,6 +67,7 @@ def uploader(ruleset: Ruleset) -> None:
         return
     ss.answers = imported.answers
     ss.company = imported.company  # as in the file: a review's SHA-256 covers it
+    ss.screening = imported.screening
     ev = evaluate(ruleset, ss.answers)
     ss.upgrade = forms.upgrade_of(ruleset, up.answers, ev, up.previous_codes)
     ss.review = up.review

@@ -1,0 +1,75 @@
+"""The report's appendix: the trail of questions and answers (helper of :mod:`.sections`).
+
+Every question asked on the path, in order, with the answer given ("I don't know"
+highlighted), its citations and the rules that fired, then the answers no longer used. All
+text goes through the builder's sanitizer (``b.t``): answers are data, never markup.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
+
+from compliance_app.engine.results import TrailEntry
+
+
+def appendix(b: Any) -> list[Flowable]:
+    """The appendix: every question asked, its answer and citations, the rules that fired,
+    the answers not used (``b`` is the report's builder)."""
+    out: list[Flowable] = [PageBreak(), b.p("Appendix: questions and answers", "h1")]
+    if not b.ev.trail:
+        out.append(b.p("No question was answered."))
+    out.append(
+        b.p(
+            "Every question asked on the path, in order, with the answer given. "
+            'Answers "I don\'t know" are highlighted.',
+            "small",
+        )
+    )
+    for i, entry in enumerate(b.ev.trail, start=1):
+        out.extend(trail_entry(b, i, entry))
+    fired = b.ev.fired_rules
+    if fired:
+        out.append(b.p("Rules that fired", "h2"))
+        out.append(b.p(b.t(", ".join(fired))))
+    if b.ev.unused_answers:
+        out.append(b.p("Answers not used", "h1"))
+        out.append(
+            b.p(
+                "These questions were answered but are no longer on the path "
+                "(an earlier answer changed). They are kept in the answers file "
+                "and did not affect the result.",
+                "small",
+            )
+        )
+        for step_id in b.ev.unused_answers:
+            value = b.answers.answers.get(step_id)
+            if isinstance(value, list):
+                value = ", ".join(str(v) for v in value)
+            out.append(b.p(f"<b>{b.t(step_id)}</b>", "label"))
+            out.extend(b.long_text("" if value is None else value, "answer"))
+    return out
+
+
+def trail_entry(b: Any, i: int, entry: TrailEntry) -> list[Flowable]:
+    head = [
+        b.p(f"Q{i}. {b.t(entry.question)}", "label"),
+        b.p(f"step {b.t(entry.step_id)} · module {b.t(entry.module_id)}", "small"),
+    ]
+    if entry.unknown:
+        body: list[Flowable] = [
+            b.p(
+                f"<b>Answer:</b> {b.t(entry.answer_text)} — open question for the adviser",
+                "unknown",
+            )
+        ]
+    elif entry.answer is None:
+        body = [b.p("<b>Answer:</b> <i>(not answered)</i>", "answer")]
+    elif len(entry.answer_text) <= 500 and "\n" not in entry.answer_text:
+        body = [b.p(f"<b>Answer:</b> {b.t(entry.answer_text)}", "answer")]
+    else:
+        body = [b.p("<b>Answer:</b>", "answer")]
+        body.extend(b.long_text(entry.answer_text, "answer"))
+    cites = [b.citation(c) for c in entry.citations]
+    return [KeepTogether(head + body[:1]), *body[1:], *cites, Spacer(1, 3)]
