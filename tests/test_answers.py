@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,7 @@ from compliance_app.dossier.answers import (
     parse,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 HEAD = "format: itar-ear-answers\nformat_version: 1\nruleset: {id: x, version: 1.0.0}\n"
 
 
@@ -101,3 +103,53 @@ def test_deep_nesting_is_refused():
     deep = HEAD + "answers: {a: " + "[" * 20 + "]" * 20 + "}\n"
     with pytest.raises(AnswersError, match="nested"):
         parse(deep.encode())
+
+
+# --- issue 11, item 3: a boolean is never an answer (it became 1.0 EUR) -----------------------
+
+BOOLEANS = ["yes", "no", "on", "off", "true", "false", "True", "False", "YES", "Off"]
+
+
+@pytest.mark.parametrize("text", BOOLEANS)
+def test_a_yaml_boolean_in_a_number_answer_is_refused_with_step_and_value(text):
+    with pytest.raises(AnswersError, match=f"m5_us_value is {text},") as refused:
+        parse((HEAD + f"answers: {{m5_us_value: {text}}}\n").encode())
+    assert "true or false" in str(refused.value)
+
+
+@pytest.mark.parametrize("text", ["true", "false"])
+def test_a_json_boolean_is_refused_with_step_and_value(text):
+    data = (
+        '{"format": "itar-ear-answers", "format_version": 1, "ruleset": {"id": "x", '
+        f'"version": "1"}}, "answers": {{"m5_us_value": {text}}}}}'
+    )
+    with pytest.raises(AnswersError, match=f"m5_us_value is {text},"):
+        parse(data.encode())
+
+
+def test_a_boolean_in_a_list_answer_is_refused_too():
+    with pytest.raises(AnswersError, match="m3_countries is no,"):
+        parse((HEAD + "answers: {m3_countries: [LU, no]}\n").encode())
+
+
+def test_the_model_never_turns_true_into_one():
+    with pytest.raises(ValueError):
+        AnswersFile(ruleset=RulesetRef(id="x", version="1"), answers={"m5_us_value": True})
+    ok = AnswersFile(ruleset=RulesetRef(id="x", version="1"), answers={"m5_us_value": 12000})
+    assert ok.answers["m5_us_value"] == 12000.0
+
+
+def test_the_cli_refuses_yes_as_a_us_value(tmp_path, capsys):
+    from compliance_app import cli
+
+    source = (ROOT / "examples" / "payload_9a515_content.yaml").read_text(encoding="utf-8")
+    assert "m5_us_value:" in source
+    path = tmp_path / "a.yaml"
+    lines = [
+        "  m5_us_value: yes" if line.startswith("  m5_us_value:") else line
+        for line in source.splitlines()
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert cli.main(["evaluate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "m5_us_value is yes" in err

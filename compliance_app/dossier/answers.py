@@ -28,7 +28,7 @@ import re
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictStr, ValidationError
 
 FORMAT = "itar-ear-answers"
 FORMAT_VERSION = 1
@@ -37,6 +37,9 @@ MAX_BYTES = 1_000_000
 MAX_DEPTH = 8
 
 AnswerValue = str | float | list[str]
+StoredValue = StrictStr | StrictFloat | list[StrictStr]
+"""An answer as the file holds it: strict, so ``true`` never becomes ``1.0`` (an integer is
+read as a float)."""
 
 
 class AnswersError(ValueError):
@@ -68,7 +71,7 @@ class AnswersFile(Strict):
     format_version: Literal[1] = FORMAT_VERSION
     ruleset: RulesetRef
     company: Company = Field(default_factory=Company)
-    answers: dict[Annotated[str, Field(max_length=64)], AnswerValue] = Field(default_factory=dict)
+    answers: dict[Annotated[str, Field(max_length=64)], StoredValue] = Field(default_factory=dict)
 
 
 def decode(data: bytes) -> str:
@@ -115,14 +118,22 @@ class _SafeNoAliasLoader(yaml.SafeLoader):
         return super().add_indent(column)
 
 
-def _compose_checked(text: str) -> object:
+Path = tuple[object, ...]
+"""Where a value is in a document: mapping keys and list indexes from the top."""
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
+def _compose_checked(text: str) -> tuple[object, dict[Path, str]]:
+    """The document and, for every value YAML reads as true/false, its text as written
+    (``yes``, ``on``, ``False``, ...) by path."""
     loader = _SafeNoAliasLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return None
-        _check_node(node, 0, set())
-        return loader.construct_document(node)
+            return None, {}
+        bools: dict[Path, str] = {}
+        _check_node(node, 0, set(), (), bools)
+        return loader.construct_document(node), bools
     finally:
         loader.dispose()
 
@@ -138,7 +149,9 @@ _PLAIN_TAGS = {
 }
 
 
-def _check_node(node: yaml.Node, depth: int, seen: set[int]) -> None:
+def _check_node(
+    node: yaml.Node, depth: int, seen: set[int], path: Path, bools: dict[Path, str]
+) -> None:
     if depth > MAX_DEPTH:
         raise AnswersError(_NESTED)
     if id(node) in seen:  # the composer hands back the anchored node for each alias
@@ -149,13 +162,16 @@ def _check_node(node: yaml.Node, depth: int, seen: set[int]) -> None:
         raise AnswersError(
             f"Line {line}: the YAML tag {node.tag!r} is not allowed in an answers file."
         )
+    if node.tag == _BOOL_TAG:
+        bools[path] = str(node.value)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            _check_node(key, depth + 1, seen)
-            _check_node(value, depth + 1, seen)
+            name = key.value if isinstance(key, yaml.ScalarNode) else None
+            _check_node(key, depth + 1, seen, (*path, None), bools)
+            _check_node(value, depth + 1, seen, (*path, name), bools)
     elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _check_node(item, depth + 1, seen)
+        for i, item in enumerate(node.value):
+            _check_node(item, depth + 1, seen, (*path, i), bools)
 
 
 def read_document(data: bytes, max_bytes: int = MAX_BYTES) -> object:
@@ -165,6 +181,24 @@ def read_document(data: bytes, max_bytes: int = MAX_BYTES) -> object:
     with a reader that refuses tags, aliases and deep nesting, then refuses lone surrogates.
     Shared by answers files and adviser reviews. Raises AnswersError with a message for the user.
     """
+    return _read(data, max_bytes)[0]
+
+
+def _json_bools(raw: object, path: Path = ()) -> dict[Path, str]:
+    if isinstance(raw, bool):
+        return {path: "true" if raw else "false"}
+    out: dict[Path, str] = {}
+    if isinstance(raw, dict):
+        for k, v in raw.items():
+            out.update(_json_bools(v, (*path, k)))
+    elif isinstance(raw, list):
+        for i, v in enumerate(raw):
+            out.update(_json_bools(v, (*path, i)))
+    return out
+
+
+def _read(data: bytes, max_bytes: int) -> tuple[object, dict[Path, str]]:
+    """:func:`read_document`, and the text of every true/false value by path."""
     if len(data) > max_bytes:
         raise AnswersError(f"The file is {len(data):,} bytes; the limit is {max_bytes:,} bytes.")
     text = decode(data)
@@ -173,8 +207,9 @@ def read_document(data: bytes, max_bytes: int = MAX_BYTES) -> object:
     try:
         if text.lstrip().startswith("{"):
             raw = json.loads(text)
+            bools = _json_bools(raw)
         else:
-            raw = _compose_checked(text)
+            raw, bools = _compose_checked(text)
     except AnswersError:
         raise
     except (yaml.YAMLError, json.JSONDecodeError, RecursionError) as exc:
@@ -185,7 +220,7 @@ def read_document(data: bytes, max_bytes: int = MAX_BYTES) -> object:
             "of digits)."
         ) from exc
     _refuse_surrogates(raw)
-    return raw
+    return raw, bools
 
 
 def shape_problems(exc: ValidationError, limit: int = 10) -> str:
@@ -205,17 +240,32 @@ def parse(data: bytes) -> AnswersFile:
         raise AnswersError(
             f"The file is {len(data):,} bytes; answers files are at most {MAX_BYTES:,} bytes."
         )
-    raw = read_document(data)
+    raw, bools = _read(data, MAX_BYTES)
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise AnswersError(
             f"This is not an answers file of this tool (expected 'format: {FORMAT}' at the top)."
         )
+    _refuse_booleans(bools)
     try:
         return AnswersFile.model_validate(raw)
     except ValidationError as exc:
         raise AnswersError(
             f"The answers file is not in the expected shape: {shape_problems(exc)}"
         ) from exc
+
+
+def _refuse_booleans(bools: dict[Path, str]) -> None:
+    """Refuse an answer that YAML or JSON reads as true/false (``yes``, ``no``, ``on``, ``off``,
+    ``true``, ``False``, ...): no answer is a truth value, and a number answer must never
+    become 1 or 0. The message names the step and the value as written."""
+    for path, text in sorted(bools.items(), key=str):
+        if len(path) >= 2 and path[0] == "answers":
+            raise AnswersError(
+                f"The answer to {path[1]} is {text}, which is read as true or false; no answer "
+                "is true or false. Write a number for an amount; if you mean the word, put it "
+                f"in quotes ('{text}'), as for the options 'yes' and 'no' or the country code "
+                "'NO'."
+            )
 
 
 def _refuse_surrogates(raw: object) -> None:
