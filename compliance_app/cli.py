@@ -5,14 +5,17 @@ Commands:
 * ``validate [RULES_DIR]``: check the rule base; exit 0, or 1 with every error as
   ``file:line:column path: message``.
 * ``questions [--json]``: every step id, its type and options.
-* ``evaluate ANSWERS [--json]``: overall result, path and findings for an answers file.
-* ``report ANSWERS -o REPORT.pdf``: write the PDF report.
+* ``evaluate ANSWERS [--json]``: overall result, path and findings for an answers file, or for
+  the answers inside a PDF report of this tool (read as the upload in the app reads them).
+* ``report ANSWERS -o REPORT.pdf``: write the PDF report (ANSWERS: an answers file or a report).
 * ``schema [module|ruleset|findings|citations|countries]``: JSON Schema for editor help.
 * ``snapshot [RULES_DIR]``: write ``rules/history/<version>.json`` for a release (see
   :mod:`compliance_app.dossier.snapshots`).
 
 Errors of the user's making (broken rule base, refused answers file) become a message on
-stderr and exit code 1 (2 for wrong usage); nothing else is caught here.
+stderr and exit code 1 (2 for wrong usage); nothing else is caught here. An answer that does not
+fit its question (for example a text over the question's length limit) is named on stderr with
+the reason: the evaluation counts that question as not answered.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ import sys
 from pathlib import Path
 
 from compliance_app.dossier import answers as answers_mod
+from compliance_app.dossier.transport import read_upload
 from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.values import refused_answers
 from compliance_app.rulebase.loader import DEFAULT_RULES_DIR, RulesetError, load_ruleset
 from compliance_app.rulebase.models import Ruleset
 
@@ -77,11 +82,21 @@ def cmd_questions(args: argparse.Namespace) -> int:
 
 
 def _read_answers(path: str, ruleset: Ruleset) -> answers_mod.AnswersFile:
-    data = Path(path).read_bytes()
-    af = answers_mod.parse(data)
+    """The answers of an answers file or of a PDF report of this tool (told apart by content,
+    as an upload is; the file name does not matter). Warnings and refused answers go to stderr.
+    """
+    upload = read_upload(Path(path).read_bytes())
+    af = upload.answers
     if af.ruleset.id != ruleset.meta.id:
         raise answers_mod.AnswersError(
             f"The answers are for rule base '{af.ruleset.id}', not '{ruleset.meta.id}'."
+        )
+    for warning in upload.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
+    for step_id, reason in refused_answers(ruleset, af.answers).items():
+        print(
+            f"Answer refused for {step_id}: {reason} The question counts as not answered.",
+            file=sys.stderr,
         )
     return af
 
