@@ -153,3 +153,14 @@ def test_the_cli_refuses_yes_as_a_us_value(tmp_path, capsys):
     assert cli.main(["evaluate", str(path)]) == 1
     err = capsys.readouterr().err
     assert "m5_us_value is yes" in err
+
+
+# --- issue 11, item 13: UTF-16 without a BOM and UTF-32 get the documented "not UTF-8" ---------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("name", ["Acme", "Ørsted"])
+def test_utf16_without_bom_and_utf32_are_refused_as_not_utf8(encoding, name):
+    data = (HEAD + f"company: {{name: {name}}}\n").encode(encoding)
+    with pytest.raises(AnswersError, match=r"^The file is not UTF-8 text \(.*Save it as UTF-8"):
+        parse(data)

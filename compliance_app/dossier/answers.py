@@ -74,11 +74,18 @@ class AnswersFile(Strict):
     answers: dict[Annotated[str, Field(max_length=64)], StoredValue] = Field(default_factory=dict)
 
 
+_NOT_UTF8 = "The file is not UTF-8 text ({why}). Save it as UTF-8 and upload it again."
+
+
 def decode(data: bytes) -> str:
     """Decode an uploaded file: UTF-8 (BOM optional) or UTF-16 with a BOM.
 
-    Raises AnswersError("... not UTF-8 ...") for anything else, never guesses.
+    Raises AnswersError("The file is not UTF-8 text (...)") for anything else, never guesses:
+    UTF-32 (with or without a BOM) and UTF-16 without a BOM included (their zero bytes are
+    valid UTF-8, so they are recognised by them: no YAML or JSON text holds a zero byte).
     """
+    if data.startswith(codecs.BOM_UTF32_LE) or data.startswith(codecs.BOM_UTF32_BE):
+        raise AnswersError(_NOT_UTF8.format(why="it is UTF-32"))
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         try:
             return data.decode("utf-16")
@@ -86,13 +93,15 @@ def decode(data: bytes) -> str:
             raise AnswersError(
                 f"The file says it is UTF-16 but is not valid UTF-16 ({exc.reason})."
             ) from exc
+    zero = data.find(b"\x00")
+    if zero >= 0:
+        raise AnswersError(
+            _NOT_UTF8.format(why=f"byte {zero} is a zero byte, as in UTF-16 or UTF-32 text")
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise AnswersError(
-            f"The file is not UTF-8 text (byte {exc.start} cannot be read). "
-            "Save it as UTF-8 and upload it again."
-        ) from exc
+        raise AnswersError(_NOT_UTF8.format(why=f"byte {exc.start} cannot be read")) from exc
 
 
 _NESTED = f"The file is nested more than {MAX_DEPTH} levels deep."

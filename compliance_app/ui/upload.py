@@ -16,13 +16,16 @@ from compliance_app.ui import forms
 from compliance_app.ui import state as ui
 from compliance_app.ui.session import go, ss
 
-UPLOAD_TYPES = ["pdf", "yaml", "yml", "json"]
 UPLOAD_LABEL = "Upload a PDF report of this tool or an answers file"
 UPLOAD_LIMITS = (
     f"Accepted: a PDF report downloaded from this tool (.pdf, at most "
-    f"{MAX_UPLOAD_BYTES // 1_000_000} MB) or an answers file (.yaml, .yml or .json, at most "
-    f"{MAX_BYTES // 1_000_000} MB). Larger files and other types are refused."
+    f"{MAX_UPLOAD_BYTES // 1_000_000} MB, the limit the box below shows) or an answers file "
+    f"(.yaml, .yml, .json or a name without extension, at most {MAX_BYTES // 1_000_000} MB). "
+    "Other files are refused, with the reason."
 )
+"""The box lists no file types: the browser would refuse a file without extension, which
+:func:`~compliance_app.dossier.transport.read_upload` reads by its content (``docs/review.md``);
+the server checks the type and both size limits before parsing."""
 
 
 def clear_status(key: str) -> None:
@@ -35,7 +38,7 @@ def read_new_upload(key: str, label: str) -> tuple[Upload | None, str | None]:
     S3: the uploader hands the same file to every later run) and ``(None, ukey)`` otherwise.
     A refusal is shown under the uploader for as long as that file is in it."""
     st.caption(UPLOAD_LIMITS)
-    f = st.file_uploader(label, type=UPLOAD_TYPES, key=key, on_change=clear_status, args=(key,))
+    f = st.file_uploader(label, type=None, key=key, on_change=clear_status, args=(key,))
     if f is None:
         return None, None
     data = f.getvalue()
