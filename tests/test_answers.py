@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
 
 from compliance_app.dossier.answers import (
+    MAX_ANSWERS,
     MAX_BYTES,
+    MAX_LIST_ITEMS,
+    MAX_NODES,
     AnswersError,
     AnswersFile,
     Company,
@@ -164,3 +168,55 @@ def test_utf16_without_bom_and_utf32_are_refused_as_not_utf8(encoding, name):
     data = (HEAD + f"company: {{name: {name}}}\n").encode(encoding)
     with pytest.raises(AnswersError, match=r"^The file is not UTF-8 text \(.*Save it as UTF-8"):
         parse(data)
+
+
+# --- issue 11, item 6: the work per upload is bounded (60,000 keys took 10-24 s) ---------------
+
+
+def _many_keys(n: int) -> bytes:
+    return (HEAD + "answers:\n" + "".join(f"  k{i:05d}: v\n" for i in range(n))).encode()
+
+
+def test_sixty_thousand_keys_are_refused_quickly():
+    data = _many_keys(60_000)
+    assert 700_000 < len(data) < MAX_BYTES
+    began = time.perf_counter()
+    with pytest.raises(AnswersError, match=f"more than {MAX_NODES:,} values"):
+        parse(data)
+    assert time.perf_counter() - began < 0.5
+
+
+def test_sixty_thousand_keys_in_json_are_refused_too():
+    answers = ", ".join(f'"k{i:05d}": "v"' for i in range(60_000))
+    data = (
+        '{"format": "itar-ear-answers", "format_version": 1, "ruleset": {"id": "x", '
+        f'"version": "1"}}, "answers": {{{answers}}}}}'
+    ).encode()
+    with pytest.raises(AnswersError, match="more than"):
+        parse(data)
+
+
+def test_more_answers_than_any_file_holds_are_refused():
+    assert len(parse(_many_keys(MAX_ANSWERS)).answers) == MAX_ANSWERS
+    with pytest.raises(AnswersError, match=f"at most {MAX_ANSWERS}"):
+        parse(_many_keys(MAX_ANSWERS + 1))
+
+
+def test_a_list_longer_than_all_countries_is_refused_with_the_step():
+    items = ", ".join(["LU"] * (MAX_LIST_ITEMS + 1))
+    with pytest.raises(AnswersError, match=f"m3_countries lists {MAX_LIST_ITEMS + 1}"):
+        parse((HEAD + f"answers: {{m3_countries: [{items}]}}\n").encode())
+
+
+def test_the_warning_about_unknown_answers_stays_short():
+    from compliance_app.rulebase.loader import cached_ruleset
+    from compliance_app.ui.state import import_answers
+
+    rs = cached_ruleset()
+    head = f"format: itar-ear-answers\nformat_version: 1\nruleset: {{id: {rs.meta.id}, "
+    head += f"version: {rs.meta.version}}}\nanswers:\n"
+    data = (head + "".join(f"  unknown_{i:05d}: v\n" for i in range(400))).encode()
+    imported = import_answers(rs, data)
+    assert len(imported.answers) == 400
+    (warning,) = imported.warnings
+    assert warning.startswith("400 answer(s)") and len(warning) < 400

@@ -1,6 +1,7 @@
 """The dossier: what travels between the company, the adviser and later versions of the tool.
 
-Modules: ``answers`` (the answers file, format ``itar-ear-answers``), ``review`` (the adviser's
+Modules: ``answers`` (the answers file, format ``itar-ear-answers``), ``untrusted`` (reading
+uploaded YAML/JSON safely and within bounds), ``review`` (the adviser's
 review), ``transport`` (uploads; the PDF's attachments and seal), ``pdfread`` (reading a PDF's
 attachments within bounds), ``snapshots`` and ``versions`` (rule-base snapshots and what changed
 between versions).

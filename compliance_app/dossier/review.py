@@ -42,6 +42,9 @@ FORMAT = "itar-ear-review"
 FORMAT_VERSION = 1
 MAX_BYTES = 1_000_000
 """Largest review document accepted, in bytes (checked before parsing)."""
+MAX_NODES = 20_000
+"""Most YAML/JSON values in a review (500 finding reviews, 200 next steps and 1,000 log
+entries fit), counted while reading (:mod:`compliance_app.dossier.untrusted`)."""
 
 ShortText = Annotated[str, Field(max_length=300)]
 LongText = Annotated[str, Field(max_length=20_000)]
@@ -252,7 +255,7 @@ def parse(data: bytes) -> Review:
             f"The review is {len(data):,} bytes; reviews are at most {MAX_BYTES:,} bytes."
         )
     try:
-        raw = answers_mod.read_document(data, MAX_BYTES)
+        raw = answers_mod.read_document(data, MAX_BYTES, MAX_NODES)
     except AnswersError as exc:
         raise ReviewError(f"The review cannot be read: {exc}") from exc
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:

@@ -27,7 +27,7 @@ from compliance_app.dossier.answers import (
 )
 from compliance_app.engine.evaluation import walk
 from compliance_app.engine.results import Evaluation, FindingResult
-from compliance_app.engine.values import AnswerError, AnswerValue, normalize
+from compliance_app.engine.values import AnswerError, AnswerValue, normalize, refused_answers
 from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
 
 PAGE_START = "start"
@@ -305,6 +305,11 @@ def check_ruleset(ruleset: Ruleset, af: AnswersFile, what: str, refused: str) ->
     ]
 
 
+def first_ids(ids: list[str], n: int = 10) -> str:
+    """At most ``n`` step ids for a message (a file may hold hundreds): ``"a, b, …"``."""
+    return ", ".join(ids[:n]) + (", …" if len(ids) > n else "")
+
+
 def import_answers(ruleset: Ruleset, data: bytes) -> Imported:
     """Read an uploaded answers file. Raises AnswersError (nothing applied) when refused.
 
@@ -319,17 +324,13 @@ def import_answers(ruleset: Ruleset, data: bytes) -> Imported:
     if unknown:
         warnings.append(
             f"{len(unknown)} answer(s) are for questions these rules do not have "
-            f"({', '.join(unknown)}); they are kept in the file but not used."
+            f"({first_ids(unknown)}); they are kept in the file but not used."
         )
-    invalid = [
-        k
-        for k, v in af.answers.items()
-        if k in ruleset.steps and stored_value(ruleset.steps[k], v) is None
-    ]
+    invalid = refused_answers(ruleset, af.answers)
     if invalid:
         warnings.append(
             f"{len(invalid)} answer(s) do not fit the current questions and will be asked "
-            f"again ({', '.join(invalid)})."
+            f"again ({first_ids(list(invalid))})."
         )
     company = {f: getattr(af.company, f) for f in COMPANY_FIELDS}
     return Imported(answers=dict(af.answers), company=company, warnings=warnings)
