@@ -28,9 +28,12 @@ server key (HMAC) only holders of the key can seal.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import re
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
@@ -65,6 +68,13 @@ MANIFEST_FORMAT = "itar-ear-report-manifest"
 MAX_UPLOAD_BYTES = 10_000_000
 """Largest upload accepted (PDF or answers file), in bytes, checked before any parsing.
 Answers files are further limited to :data:`compliance_app.dossier.answers.MAX_BYTES` (1 MB)."""
+
+MAX_PARALLEL_UPLOADS = 2
+"""Uploads parsed at the same time in one process; more wait (parsing holds the GIL, so more
+at once would only slow every user's clicks)."""
+BUSY_WAIT_SECONDS = 20.0
+"""How long an upload waits for its turn before it is refused as "the server is busy"."""
+_PARSING = threading.BoundedSemaphore(MAX_PARALLEL_UPLOADS)
 
 PDF_EXTENSIONS = (".pdf",)
 ANSWERS_EXTENSIONS = (".yaml", ".yml", ".json")
@@ -161,12 +171,30 @@ class Upload:
         return list(self.manifest.result.codes) if self.manifest else None
 
 
+@contextlib.contextmanager
+def parsing_slot() -> Iterator[None]:
+    """One of the :data:`MAX_PARALLEL_UPLOADS` slots for parsing an upload in this process.
+
+    Raises UploadError (nothing was changed) if none is free within :data:`BUSY_WAIT_SECONDS`.
+    """
+    if not _PARSING.acquire(timeout=BUSY_WAIT_SECONDS):
+        raise UploadError(
+            "The server is busy reading other uploads, so this file was not read and nothing was "
+            "changed. Upload it again in a minute."
+        )
+    try:
+        yield
+    finally:
+        _PARSING.release()
+
+
 def read_upload(data: bytes, filename: str = "", *, key: bytes | None = None) -> Upload:
     """Read an uploaded PDF report of this tool or an answers file (YAML/JSON).
 
     The kind is sniffed from the content (``%PDF-``), and must agree with the file name's
     extension when there is one (``.pdf``, ``.yaml``, ``.yml``, ``.json``). With ``key``, a PDF
-    must carry a valid HMAC seal made with that key. Raises :class:`UploadError` (a subclass of
+    must carry a valid HMAC seal made with that key. At most :data:`MAX_PARALLEL_UPLOADS` files
+    are parsed at once (:func:`parsing_slot`). Raises :class:`UploadError` (a subclass of
     ``AnswersError``) with a message for the user; never returns a partial result.
     """
     if len(data) > MAX_UPLOAD_BYTES:
@@ -175,6 +203,11 @@ def read_upload(data: bytes, filename: str = "", *, key: bytes | None = None) ->
             "(a PDF report of this tool or an answers file of at most "
             f"{answers_mod.MAX_BYTES:,} bytes)."
         )
+    with parsing_slot():
+        return _read_upload(data, filename, key)
+
+
+def _read_upload(data: bytes, filename: str, key: bytes | None) -> Upload:
     name = filename.strip().lower()
     ext = "." + name.rsplit(".", 1)[1] if "." in name else ""
     is_pdf = data[:1024].lstrip(b"\x00\t\n\r\f ").startswith(b"%PDF-")
