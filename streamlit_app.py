@@ -1,10 +1,10 @@
 """ITAR/EAR self-assessment: the Streamlit wizard (wiring only).
 
-Run with ``make run``. Pages are drawn by ``compliance_app.ui.pages`` (company) and
-``compliance_app.ui.adviser`` (adviser review mode); session state and navigation are in
-``compliance_app.ui.session``; logic without Streamlit in ``compliance_app.ui.state``,
-``compliance_app.ui.forms`` and ``compliance_app.ui.drafts`` (drafts saved as the user goes,
-resumed from ``?draft=<id>``).
+Run with ``make run``. Pages are drawn by ``compliance_app.ui.pages`` and
+``compliance_app.ui.results`` (company) and ``compliance_app.ui.adviser`` (adviser review
+mode); session state and navigation are in ``compliance_app.ui.session``; logic without
+Streamlit in ``compliance_app.ui.state``, ``compliance_app.ui.forms`` and
+``compliance_app.ui.drafts`` (drafts saved as the user goes, resumed from ``?draft=<id>``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from compliance_app.storage import store as storage
 from compliance_app.ui import drafts as storage_ui
 from compliance_app.ui import state as ui
 from compliance_app.ui.adviser import page_adviser
-from compliance_app.ui.pages import page_results, page_review, page_start, page_step
+from compliance_app.ui.pages import page_review, page_start, page_step
+from compliance_app.ui.results import page_results
 from compliance_app.ui.session import (
     PAGE_ADVISER,
     get_store,

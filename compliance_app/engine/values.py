@@ -17,6 +17,7 @@ text               a string up to the step's ``max_length``
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 import pycountry
@@ -136,6 +137,22 @@ def refused_answers(ruleset: Ruleset, answers: Mapping[str, object]) -> dict[str
             except AnswerError as exc:
                 out[step_id] = str(exc)
     return out
+
+
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\ufeff\u061c"
+)
+"""Invisible characters that change the direction of the text around them (embeddings,
+overrides, isolates, the LRM/RLM/ALM marks) and the byte order mark: ``"Evil\u202eFDP.exe"``
+reads as ``"Evilexe.PDF"``. Wherever user text is shown they are shown as ``[U+202E]``
+(:func:`visible_controls`; the PDF does the same, ``docs/security.md``)."""
+_BIDI_RE = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+
+def visible_controls(text: object) -> str:
+    """``text`` with every :data:`BIDI_CONTROLS` character written as ``[U+XXXX]``; the stored
+    value is not changed (for display only)."""
+    return _BIDI_RE.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(text))
 
 
 def is_unknown(value: object) -> bool:

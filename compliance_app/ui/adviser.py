@@ -17,10 +17,11 @@ from compliance_app.dossier.answers import AnswersError
 from compliance_app.dossier.review import Review
 from compliance_app.dossier.transport import Upload
 from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.values import visible_controls as shown
 from compliance_app.rulebase.models import Ruleset
 from compliance_app.ui import forms
 from compliance_app.ui import state as ui
-from compliance_app.ui.pages import build_cached
+from compliance_app.ui.results import build_cached
 from compliance_app.ui.session import PAGE_ADVISER, enter, go, ss
 from compliance_app.ui.upload import UPLOAD_LABEL, read_new_upload, show_upgrade
 
@@ -118,14 +119,14 @@ def show_assessment(ruleset: Ruleset, af, ev) -> None:
     ):
         c1, c2 = st.columns([1, 2])
         c1.markdown(f"**{title}**")
-        c2.text(value or "(not given)")
+        c2.text(shown(value or "(not given)"))
     j_label, _j, a_label, _a = ui.summary(ev)
     st.subheader(f"Jurisdiction: {j_label}")
     st.subheader(f"US authorisation needed: {a_label}")
     with st.expander("The company's answers"):
         for entry in ev.trail:
             st.markdown(f"**{ui.md_escape(entry.question)}**")
-            st.text(entry.answer_text)
+            st.text(shown(entry.answer_text))
     if ev.open_questions:
         with st.expander(f"Open questions ({len(ev.open_questions)})"):
             for q in ev.open_questions:
@@ -204,10 +205,9 @@ def page_adviser(ruleset: Ruleset) -> None:
         return build_pdf(ruleset.meta, af, ev, review=signed)
 
     key = ui.upload_key(review_mod.dump(signed), ss.adviser["report_id"])
-    pdf, problem = build_cached("adviser_pdf", key, build)
+    pdf = build_cached("adviser_pdf", key, build)
     if pdf is None:
-        st.error("The reviewed report could not be built.")
-        st.text(problem or "")
+        st.error("The reviewed report could not be built. Try again later.")
         return
     st.download_button(
         DOWNLOAD_LABEL,

@@ -5,27 +5,24 @@ User text is shown with ``st.text`` or escaped, never as Markdown or HTML.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
-from compliance_app.dossier import review as review_mod
 from compliance_app.engine.evaluation import evaluate
 from compliance_app.engine.values import AnswerError
+from compliance_app.engine.values import visible_controls as shown
 from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
 from compliance_app.storage import store as storage
 from compliance_app.ui import forms
 from compliance_app.ui import state as ui
 from compliance_app.ui.session import (
     PAGE_ADVISER,
-    answers_bytes,
     enter,
     get_store,
     go,
     save_button,
     ss,
 )
-from compliance_app.ui.upload import review_note, show_review, show_upgrade, uploader
+from compliance_app.ui.upload import show_upgrade, uploader
 
 IDK = "I don't know"
 START_LABELS = ("Start now", "Continue")
@@ -114,6 +111,8 @@ def page_start(ruleset: Ruleset) -> None:
         if f in errors:
             st.error(errors[f])
         st.text_input(label, key=ui.company_key(f))
+        if note := forms.controls_note(ss.get(ui.company_key(f))):
+            st.caption(ui.md_escape(note))
     label = START_LABELS[1] if ss.answers else START_LABELS[0]
     st.button(label, key="start", type="primary", on_click=on_start, args=(ruleset,))
     if ss.answers:
@@ -177,6 +176,8 @@ def draw_widget(step: Step) -> None:
             st.checkbox(IDK, key=ui.widget_key(step.id, UNKNOWN))
     else:
         st.text_area("Your answer (optional)", key=key)
+        if note := forms.controls_note(ss.get(key)):
+            st.caption(ui.md_escape(note))
         st.caption(f"At most {step.max_length:,} characters.")
 
 
@@ -231,7 +232,7 @@ def page_review(ruleset: Ruleset) -> None:
     for f, title in (("name", "Name"), ("contact", "Contact"), ("assessment_title", "Title")):
         c1, c2 = st.columns([2, 3])
         c1.markdown(f"**{title}**")
-        c2.text(ss.company.get(f) or "(not given)")
+        c2.text(shown(ss.company.get(f) or "(not given)"))
     st.button(
         "Change company details", key="change_company", on_click=go, args=(ui.PAGE_START, True)
     )
@@ -241,7 +242,7 @@ def page_review(ruleset: Ruleset) -> None:
             continue
         c1, c2 = st.columns([1, 1])
         c1.markdown(f"**{ui.md_escape(entry.question)}**")
-        c2.text(entry.answer_text)
+        c2.text(shown(entry.answer_text))
         c2.button(
             change_label(entry.question),
             key=f"change_{entry.step_id}",
@@ -274,105 +275,3 @@ def page_review(ruleset: Ruleset) -> None:
         args=(ui.review_back_page(ruleset, ss.answers), False),
     )
     save_button(ruleset, "save_review")
-
-
-def finding_block(f, questions: dict[str, str], severity: str) -> None:
-    with st.expander(f"{f.title} ({f.code})", expanded=severity in ("critical", "high")):
-        if ss.review is not None:
-            review_note(ss.review, f.code)
-        st.markdown(f.explanation)
-        if f.next_steps:
-            st.markdown(
-                "**Next steps**\n" + "".join(f"\n- {ui.md_escape(s)}" for s in f.next_steps)
-            )
-        if f.citations:
-            st.markdown("**References**")
-            links(f.citations)
-        why = [
-            f"- Rule {x.rule_id} ({ui.md_escape(x.rule_title)}), from your answers to: "
-            + "; ".join(ui.md_escape(questions.get(s, s)) for s in x.steps)
-            for x in f.fired_by
-        ]
-        if why or f.derived:
-            st.markdown("**Why**\n" + "".join("\n" + w for w in why))
-            if f.derived:
-                st.caption(f.derived)
-
-
-def page_results(ruleset: Ruleset) -> None:
-    enter(ui.PAGE_RESULTS, {})
-    meta = ruleset.meta
-    ev = evaluate(ruleset, ss.answers)
-    st.title("Results")
-    st.warning("**Guidance only, not legal advice.** " + meta.disclaimer.en)
-    show_upgrade(ss.upgrade)
-    j_label, j_text, a_label, a_text = ui.summary(ev)
-    st.subheader(f"Jurisdiction: {j_label}")
-    st.markdown(j_text)
-    st.subheader(f"US authorisation needed: {a_label}")
-    st.markdown(a_text)
-    st.caption(f"Rules {meta.id} {meta.version}, regulations as of {meta.regulations_as_of}.")
-    if ev.open_questions:
-        st.header("Questions for your adviser")
-        for q in ev.open_questions:
-            st.markdown(
-                f"**{ui.md_escape(q.question)}**\n\n- Why it matters: {ui.md_escape(q.why)}\n"
-                f"- Who can answer: {ui.md_escape(q.who)}\n- Document to ask for: "
-                f"{ui.md_escape(q.document)}"
-            )
-    st.header("Findings")
-    questions = {s: ruleset.steps[s].question.en for s in ev.path}
-    for severity, items in ui.findings_by_severity(ev):
-        st.subheader(f"{severity.capitalize()} ({len(items)})")
-        for f in items:
-            finding_block(f, questions, severity)
-    if ss.review is not None:
-        show_review(ruleset, ss.review, ev)
-    if ev.calculations:
-        st.header("Calculations")
-        for c in ev.calculations:
-            st.text(c)
-    st.header("Download")
-    pdf_buttons(ruleset, ev)
-    save_button(ruleset, "save_results")
-    st.button("Back to your answers", key="to_review", on_click=go, args=(ui.PAGE_REVIEW,))
-
-
-def build_cached(cache: str, key: str, build) -> tuple[bytes | None, str | None]:
-    """``build()`` once per ``key`` (kept in session state under ``cache``); a failure is
-    returned as text, never raised (the report is another module)."""
-    cached = ss.get(cache)
-    if not cached or cached[0] != key:
-        try:
-            cached = (key, build(), None)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, the page still works
-            cached = (key, None, f"{type(exc).__name__}: {exc}")
-        ss[cache] = cached
-    return cached[1], cached[2]
-
-
-def pdf_buttons(ruleset: Ruleset, ev) -> None:
-    review = ss.review
-    data = answers_bytes(ruleset)
-    if review is not None:
-        data += b"\0" + review_mod.dump(review)
-
-    def build() -> bytes:
-        from compliance_app.report.builder import build_pdf
-
-        af = ui.answers_file(ruleset, ss.answers, ss.company)
-        return build_pdf(ruleset.meta, af, ev, review=review)
-
-    pdf, problem = build_cached("pdf_cache", ui.upload_key(data), build)
-    if pdf is None:
-        st.error("The PDF report could not be built. Save the answers file and try again later.")
-        st.text(problem or "")
-    else:
-        st.download_button(
-            "Download the report (PDF)",
-            data=pdf,
-            file_name=f"export-assessment-report-{dt.date.today().isoformat()}.pdf",
-            mime="application/pdf",
-            key="pdf",
-            on_click="ignore",
-        )

@@ -11,6 +11,7 @@ from compliance_app.dossier.answers import MAX_BYTES, AnswersError
 from compliance_app.dossier.review import Review, check
 from compliance_app.dossier.transport import MAX_UPLOAD_BYTES, Upload, read_upload
 from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.values import visible_controls as shown
 from compliance_app.rulebase.models import Ruleset
 from compliance_app.ui import forms
 from compliance_app.ui import state as ui
@@ -130,13 +131,13 @@ def show_review(ruleset: Ruleset, review: Review, ev) -> None:
         st.warning(ui.md_escape(w))
     if review.general_comments:
         st.markdown("**General comments**")
-        st.text(review.general_comments)
+        st.text(shown(review.general_comments))
     if review.extra_next_steps:
         st.markdown("**Additional next steps from your adviser**")
         for s in review.extra_next_steps:
-            st.text("- " + s)
+            st.text(shown("- " + s))
     if review.log:
         with st.expander("Change log"):
             for e in review.log:
                 on = e.on.isoformat() if e.on else "-"
-                st.text(f"{on}  {e.by}: {e.text}")
+                st.text(shown(f"{on}  {e.by}: {e.text}"))
