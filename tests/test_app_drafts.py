@@ -126,3 +126,16 @@ def test_no_answer_text_or_draft_id_in_logs(env, caplog):
     again = app(draft_id)
     assert again.session_state["answers"] == {"q_country": "LU"}
     assert "Secret Corp" not in caplog.text and draft_id not in caplog.text
+
+
+def test_an_unwritable_data_folder_shows_a_short_true_message(monkeypatch, tmp_path, caplog):
+    """Issue 11, item 8: no server path and no operator instructions for the visitor."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("COMPLIANCE_DATA_DIR", str(blocker / "data"))
+    at = app()
+    start(at, "Path Test SA")
+    shown = " ".join(str(e.value) for e in [*at.warning, *at.info, *at.error, *at.markdown])
+    assert "not saved here" in shown.replace("\\", "") and "Save progress" in shown
+    assert str(tmp_path) not in shown and "COMPLIANCE_" not in shown
+    assert str(blocker / "data") in caplog.text

@@ -668,14 +668,52 @@ def test_database_errors_become_storage_errors_without_answer_text(make_store, r
         store.load(draft_id)
 
 
-def test_unreachable_database_is_a_storage_error():
-    with pytest.raises(StorageError, match="cannot be opened"):
+def test_unreachable_database_is_a_storage_error(caplog):
+    with pytest.raises(StorageError, match="not available") as info:
         DraftStore("postgresql+psycopg://nobody:secretpw@127.0.0.1:1/none?connect_timeout=2")
+    assert "127.0.0.1" not in str(info.value)  # the user is not told the server's set-up
+    assert "cannot be opened" in caplog.text and "secretpw" not in caplog.text
 
 
-def test_bad_url_is_a_storage_error():
-    with pytest.raises(StorageError, match="not valid"):
+def test_bad_url_is_a_storage_error(caplog):
+    with pytest.raises(StorageError, match="not available"):
         DraftStore("this is not a url")
+    assert "URL is not valid" in caplog.text
+
+
+# --- issue 11, item 8: users get a short true message, operators the details in the log ---------
+
+
+def test_an_unwritable_data_folder_names_no_path_to_the_user(tmp_path, caplog):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")  # a file where the folder should be: fails even for root
+    folder = blocker / "data"
+    with pytest.raises(StorageError) as info:
+        DraftStore(f"sqlite:///{folder / 'drafts.sqlite3'}")
+    message = str(info.value)
+    assert message == storage.UNAVAILABLE
+    assert str(tmp_path) not in message and "COMPLIANCE_" not in message
+    assert "answers are not saved" in message and "Download the answers file" in message
+    assert str(folder) in caplog.text and "COMPLIANCE_DATA_DIR" in caplog.text
+
+
+def test_a_full_disk_is_not_called_unreachable(tmp_path, caplog):
+    store = DraftStore(f"sqlite:///{tmp_path / 'drafts.sqlite3'}")
+    draft_id, version = store.create(answers_file())
+
+    @sa.event.listens_for(store.engine, "connect")
+    def _full(dbapi_connection, _record) -> None:  # SQLite's own "disk full" (SQLITE_FULL)
+        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    store.engine.dispose()
+    with pytest.raises(StorageError) as info:
+        store.save(draft_id, answers_file(secret="x" * 200_000), "start", version)
+    message = str(info.value)
+    assert "could not be saved" in message and "Download the answers file" in message
+    assert "not reachable" not in message and str(tmp_path) not in message
+    assert "database or disk is full" in caplog.text
+    store.close()
 
 
 # --- default location ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ Used by :mod:`compliance_app.storage.store` (the API) and by ``migrations/env.py
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ DB_FILENAME = "drafts.sqlite3"
 APP_DIRNAME = "compliance-app"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _PG_MIGRATION_LOCK = 0x636F6D706C69  # pg_advisory_xact_lock key: "compli"
+log = logging.getLogger("compliance_app.storage.store")
 
 metadata = sa.MetaData(naming_convention={"pk": "pk_%(table_name)s", "ix": "ix_%(column_0_label)s"})
 drafts = sa.Table(
@@ -44,7 +46,41 @@ drafts = sa.Table(
 
 
 class StorageError(Exception):
-    """The draft store failed. ``str(error)`` is a message for the user (no answer text)."""
+    """The draft store failed. ``str(error)`` is a short, true message for the user: no answer
+    text, no server path, no instructions for the operator. The details (path, database error,
+    what to configure) are logged for the operator (logger ``compliance_app.storage.store``)."""
+
+
+UNAVAILABLE = (
+    "Saving on this server is not available at the moment, so your answers are not saved here. "
+    "Download the answers file with Save progress to keep them."
+)
+"""What a user is told when the draft store cannot be opened at all (the details are logged)."""
+
+
+MAX_RETENTION_DAYS = 36_500
+"""Longest retention accepted (100 years; longer ones overflow date arithmetic)."""
+FAILED = {
+    "save": (
+        "Your answers could not be saved on this server. Download the answers file with Save "
+        "progress to keep them."
+    ),
+    "load": (
+        "Your saved answers could not be loaded from this server just now. Reload the page in "
+        "a moment, or upload your answers file."
+    ),
+    "delete": "Your saved answers could not be deleted just now. Try again in a moment.",
+    "purge": "Expired saved answers could not be deleted just now.",
+}
+"""What a user is told when one action of the draft store failed (the reason is logged)."""
+
+
+def why(exc: BaseException) -> str:
+    """An exception for the log: its type and the first line of its message (at most 200
+    characters; database errors are raised with their parameters hidden)."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = str(orig).strip().splitlines()
+    return f"{type(orig).__name__}: {lines[0][:200] if lines else ''}".rstrip(": ")
 
 
 class DraftNotFound(StorageError):
@@ -109,14 +145,16 @@ def default_retention_days() -> float:
     try:
         return float(raw)
     except ValueError:
-        raise StorageError(f"{ENV_RETENTION_DAYS} must be a number of days.") from None
+        log.error("draft store: %s=%r is not a number of days", ENV_RETENTION_DAYS, raw[:40])
+        raise StorageError(UNAVAILABLE) from None
 
 
 def _normalise_url(url: str | URL) -> URL:
     try:
         parsed = make_url(url)
     except Exception as exc:  # noqa: BLE001 - any parse failure is a configuration error
-        raise StorageError("The database URL is not valid.") from exc
+        log.error("draft store: the database URL is not valid (%s); check %s", why(exc), ENV_DB_URL)
+        raise StorageError(UNAVAILABLE) from exc
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, not psycopg2
     return parsed
@@ -133,10 +171,14 @@ def _prepare_sqlite_file(url: URL) -> None:
         fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
         os.close(fd)
     except OSError as exc:
-        raise StorageError(
-            f"The draft database folder {path.parent} cannot be created or written "
-            f"({exc.strerror}). Set {ENV_DATA_DIR} or {ENV_DB_URL}."
-        ) from exc
+        log.error(
+            "draft store: the folder %s cannot be created or written (%s); set %s or %s",
+            path.parent,
+            exc.strerror,
+            ENV_DATA_DIR,
+            ENV_DB_URL,
+        )
+        raise StorageError(UNAVAILABLE) from exc
 
 
 def make_engine(url: str | URL) -> Engine:

@@ -46,6 +46,9 @@ from compliance_app.storage.db import (
     ENV_DATA_DIR,
     ENV_DB_URL,
     ENV_RETENTION_DAYS,
+    FAILED,
+    MAX_RETENTION_DAYS,
+    UNAVAILABLE,
     DraftNotFound,
     InvalidDraftId,
     StaleDraftError,
@@ -60,6 +63,7 @@ from compliance_app.storage.db import (
     metadata,
     migrate,
     schema_revision,
+    why,
 )
 from compliance_app.storage.records import (
     MAX_DATA_CHARS,
@@ -130,8 +134,9 @@ class DraftStore:
         migrate_on_start: bool = True,
     ) -> None:
         days = default_retention_days() if retention_days is None else retention_days
-        if not days > 0:
-            raise StorageError("The retention period must be more than 0 days.")
+        if not 0 < days <= MAX_RETENTION_DAYS:
+            log.error("draft store: retention %r days is not in (0, %d]", days, MAX_RETENTION_DAYS)
+            raise StorageError(UNAVAILABLE)
         self.retention = timedelta(days=days)
         self.clock = clock
         self.engine = make_engine(url if url is not None else default_url())
@@ -146,10 +151,14 @@ class DraftStore:
             raise
         except sa.exc.SQLAlchemyError as exc:
             self.engine.dispose()
-            raise StorageError(
-                "The draft database cannot be opened or prepared. Check the database URL "
-                "and that the server is running."
-            ) from exc
+            log.error(
+                "draft store: the database %s cannot be opened or prepared (%s); check %s "
+                "and that the database server is running",
+                self.engine.url.render_as_string(hide_password=True),
+                why(exc),
+                ENV_DB_URL,
+            )
+            raise StorageError(UNAVAILABLE) from exc
         log.info(
             "draft store ready: %s, retention %s days",
             self.engine.url.render_as_string(hide_password=True),
@@ -178,11 +187,10 @@ class DraftStore:
         return now - self.retention
 
     def _fail(self, action: str, exc: sa.exc.SQLAlchemyError) -> StorageError:
-        log.warning("draft store: %s failed: %s", action, type(exc).__name__)
-        return StorageError(
-            f"Your answers could not be {action} right now (the draft store is not reachable). "
-            "Try again in a moment, and download the answers file to keep a copy."
-        )
+        """The user's message for a failed ``action`` ("save", "load", "delete", "purge"); the
+        database's reason (a full disk, a read-only file, no connection) goes to the log."""
+        log.error("draft store: %s failed: %s", action, why(exc))
+        return StorageError(FAILED[action])
 
     def _maybe_purge(self, now: datetime) -> None:
         if self._last_purge is not None and now - self._last_purge < PURGE_INTERVAL:
@@ -226,7 +234,7 @@ class DraftStore:
                     )
                 )
         except sa.exc.SQLAlchemyError as exc:
-            raise self._fail("saved", exc) from exc
+            raise self._fail("save", exc) from exc
         log.info("draft %s created", log_tag(draft_id))
         self._maybe_purge(now)
         return draft_id, 1
@@ -246,7 +254,7 @@ class DraftStore:
                     log.info("draft %s expired and deleted", log_tag(draft_id))
                     row = None
         except sa.exc.SQLAlchemyError as exc:
-            raise self._fail("loaded", exc) from exc
+            raise self._fail("load", exc) from exc
         if row is None:
             return None
         try:
@@ -313,7 +321,7 @@ class DraftStore:
                         sa.select(drafts.c.version, drafts.c.updated_at).where(drafts.c.key == key)
                     ).first()
         except sa.exc.SQLAlchemyError as exc:
-            raise self._fail("saved", exc) from exc
+            raise self._fail("save", exc) from exc
         if result.rowcount == 1:
             log.debug("draft %s saved (version %d)", log_tag(draft_id), new_version)
             return new_version
@@ -335,7 +343,7 @@ class DraftStore:
             with self.engine.begin() as conn:
                 deleted = conn.execute(drafts.delete().where(drafts.c.key == key)).rowcount
         except sa.exc.SQLAlchemyError as exc:
-            raise self._fail("deleted", exc) from exc
+            raise self._fail("delete", exc) from exc
         log.info("draft %s deleted by the user (%d row)", log_tag(draft_id), deleted)
         return deleted > 0
 
@@ -348,7 +356,7 @@ class DraftStore:
                     drafts.delete().where(drafts.c.updated_at < self._cutoff(moment))
                 ).rowcount
         except sa.exc.SQLAlchemyError as exc:
-            raise self._fail("purged", exc) from exc
+            raise self._fail("purge", exc) from exc
         self._last_purge = moment
         if count:
             log.info("purged %d expired draft(s)", count)

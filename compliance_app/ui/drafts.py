@@ -200,8 +200,8 @@ def delete_data(state: State, params: MutableMapping[str, str], store: DraftStor
     if draft_id is not None:
         if store is None:
             state["storage_problem"] = (
-                "Your saved answers could not be deleted now (the draft store is not "
-                "reachable). Try again in a moment."
+                "Your saved answers could not be deleted now: saving on this server is not "
+                "available at the moment. Try again later."
             )
             return False
         try:
