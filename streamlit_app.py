@@ -20,6 +20,7 @@ from compliance_app.ui.pages import page_review, page_start, page_step
 from compliance_app.ui.results import page_results
 from compliance_app.ui.session import (
     PAGE_ADVISER,
+    check_settings,
     get_store,
     init_state,
     load_rules,
@@ -48,6 +49,7 @@ def sidebar(ruleset: Ruleset) -> None:
 
 
 def main() -> None:
+    check_settings()
     ruleset = load_rules()
     init_state()
     storage_ui.open_draft(ss, st.query_params, get_store(), ruleset)

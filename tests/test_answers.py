@@ -183,7 +183,7 @@ def test_sixty_thousand_keys_are_refused_quickly():
     began = time.perf_counter()
     with pytest.raises(AnswersError, match=f"more than {MAX_NODES:,} values"):
         parse(data)
-    assert time.perf_counter() - began < 0.5
+    assert time.perf_counter() - began < 1.5  # about 0.1 s on an idle machine; 2.6 s before
 
 
 def test_sixty_thousand_keys_in_json_are_refused_too():

@@ -7,8 +7,10 @@ Used by :mod:`compliance_app.storage.store` (the API) and by ``migrations/env.py
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -138,15 +140,60 @@ def default_url() -> str:
     return os.environ.get(ENV_DB_URL) or f"sqlite:///{default_data_dir() / DB_FILENAME}"
 
 
+def retention_problem(raw: str) -> str | None:
+    """Why ``raw`` is not a valid ``COMPLIANCE_RETENTION_DAYS`` (a message for the operator),
+    or None."""
+    try:
+        days = float(raw)
+    except ValueError:
+        days = math.nan
+    if math.isfinite(days) and 0 < days <= MAX_RETENTION_DAYS:
+        return None
+    return (
+        f"{ENV_RETENTION_DAYS} must be a number of days above 0 and at most "
+        f"{MAX_RETENTION_DAYS:,} (decimals allowed); it is {raw[:40]!r}."
+    )
+
+
 def default_retention_days() -> float:
+    """``$COMPLIANCE_RETENTION_DAYS`` (default 30). An invalid value (not a number, ``inf``,
+    0 or less, more than :data:`MAX_RETENTION_DAYS`) is logged and raises StorageError."""
     raw = os.environ.get(ENV_RETENTION_DAYS)
     if not raw:
         return DEFAULT_RETENTION_DAYS
-    try:
-        return float(raw)
-    except ValueError:
-        log.error("draft store: %s=%r is not a number of days", ENV_RETENTION_DAYS, raw[:40])
-        raise StorageError(UNAVAILABLE) from None
+    problem = retention_problem(raw)
+    if problem:
+        log.error("draft store: %s", problem)
+        raise StorageError(UNAVAILABLE)
+    return float(raw)
+
+
+def environment_problems(environ: Mapping[str, str] | None = None) -> list[str]:
+    """What is wrong with the storage settings ``COMPLIANCE_RETENTION_DAYS``,
+    ``COMPLIANCE_DB_URL`` and ``COMPLIANCE_DATA_DIR`` (messages for the operator; the URL is
+    never repeated, it may hold a password). Empty when they are fine or not set."""
+    env = os.environ if environ is None else environ
+    out: list[str] = []
+    if env.get(ENV_RETENTION_DAYS) and (problem := retention_problem(env[ENV_RETENTION_DAYS])):
+        out.append(problem)
+    if env.get(ENV_DB_URL):
+        try:
+            backend = make_url(env[ENV_DB_URL]).get_backend_name()
+        except Exception:  # noqa: BLE001 - any parse failure is a configuration error
+            backend = None
+        if backend not in ("sqlite", "postgresql"):
+            out.append(
+                f"{ENV_DB_URL} must be an SQLAlchemy URL of an SQLite or PostgreSQL database "
+                "(sqlite:////path/drafts.sqlite3, postgresql://user:password@host/db)."
+            )
+    elif env.get(ENV_DATA_DIR):
+        folder = Path(env[ENV_DATA_DIR]).expanduser()
+        existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+        if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK):
+            out.append(
+                f"{ENV_DATA_DIR} {str(folder)!r} is not a folder this process can create or write."
+            )
+    return out
 
 
 def _normalise_url(url: str | URL) -> URL:

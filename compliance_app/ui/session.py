@@ -10,6 +10,7 @@ uploaded file). No widget owns the answers (pitfall S1).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 
 import streamlit as st
@@ -18,23 +19,43 @@ from compliance_app.rulebase.loader import DEFAULT_RULES_DIR, RulesetError, cach
 from compliance_app.rulebase.models import Ruleset
 from compliance_app.storage import store as storage
 from compliance_app.ui import drafts as storage_ui
+from compliance_app.ui import settings
 from compliance_app.ui import state as ui
 
+log = logging.getLogger(__name__)
 ss = st.session_state
 PAGE_ADVISER = "adviser"
 """Adviser review mode: not part of the company's assessment, never saved as a draft."""
 
 
+_LOGGED: set[str] = set()
+
+
+def check_settings() -> None:
+    """Log every wrong setting (:mod:`compliance_app.ui.settings`) once per process, for the
+    operator. Visitors are not shown them: a wrong storage setting makes the draft store
+    unavailable (they are told their answers are not saved here), a wrong rule-base folder
+    stops the app in :func:`load_rules`."""
+    for problem in settings.problems():
+        if problem not in _LOGGED:
+            _LOGGED.add(problem)
+            log.error("setting refused: %s", problem)
+
+
 def load_rules() -> Ruleset:
-    rules_dir = os.environ.get("COMPLIANCE_RULES_DIR") or str(DEFAULT_RULES_DIR)
+    rules_dir = os.environ.get(settings.ENV_RULES_DIR) or str(DEFAULT_RULES_DIR)
     try:
         return cached_ruleset(rules_dir)
-    except RulesetError as exc:
+    except RulesetError as exc:  # the report names rule files relative to their folder
+        log.error("the rule base in %s has errors:\n%s", rules_dir, exc.report())
         st.error(f"The rule base could not be loaded: {len(exc.errors)} error(s).")
         st.code(exc.report(), language=None)
     except OSError as exc:
-        st.error("The rule base could not be read.")
-        st.code(str(exc), language=None)
+        log.error("the rule base in %s cannot be read: %s", rules_dir, exc)
+        st.error(
+            "The rule base could not be read, so the assessment cannot start. The operator can "
+            "find the reason in the server log."
+        )
     st.stop()
     raise SystemExit  # pragma: no cover - st.stop() does not return
 
