@@ -168,6 +168,7 @@ def draw_widget(step: Step) -> None:
                 format_func=names.get,
                 placeholder="Choose countries",
                 key=key,
+                select_all=False,  # Enter picks the first match, never "Select 16 matches"
             )
     elif t == "number":
         unit = f" in {step.unit.en}" if step.unit else ""
