@@ -19,7 +19,9 @@ from compliance_app.ui.adviser import page_adviser
 from compliance_app.ui.pages import page_review, page_start, page_step
 from compliance_app.ui.results import page_results
 from compliance_app.ui.session import (
+    MISSED_CLICK,
     PAGE_ADVISER,
+    button,
     check_settings,
     get_store,
     init_state,
@@ -27,6 +29,7 @@ from compliance_app.ui.session import (
     on_delete_data,
     save_button,
     ss,
+    start_run,
 )
 from compliance_app.ui.upload import uploader
 
@@ -40,7 +43,9 @@ def sidebar(ruleset: Ruleset) -> None:
             store = get_store()
             days = store.retention.days if store else storage.DEFAULT_RETENTION_DAYS
             st.caption(storage_ui.SAVED_NOTE.format(days=days))
-            st.button("Delete my data", key="delete_data", on_click=on_delete_data)
+            if button("Delete my data", "delete_data", on_delete_data):  # callback did not run
+                on_delete_data()
+                st.rerun()
         st.caption(f"Rules {meta.version}, regulations as of {meta.regulations_as_of}.")
         st.caption("Guidance only, not legal advice.")
         if ss.page not in (ui.PAGE_START, PAGE_ADVISER):
@@ -49,9 +54,11 @@ def sidebar(ruleset: Ruleset) -> None:
 
 
 def main() -> None:
+    start_run()
     check_settings()
     ruleset = load_rules()
     init_state()
+    top = st.container()  # for a message found while drawing the page
     storage_ui.open_draft(ss, st.query_params, get_store(), ruleset)
     storage_ui.sync_url(ss, st.query_params)
     if ss.page != PAGE_ADVISER:
@@ -78,6 +85,10 @@ def main() -> None:
         page_adviser(ruleset)
     else:
         page_start(ruleset)
+    if ss.missed_click:
+        top.warning(MISSED_CLICK)
+        ss.missed_click = False
+    ss.fresh = False
 
 
 main()

@@ -490,7 +490,9 @@ def test_migrations_create_the_schema_from_empty_and_are_idempotent(db_url, make
         inspector = sa.inspect(engine)
         assert {"drafts", "alembic_version"} <= set(inspector.get_table_names())
         columns = {c["name"] for c in inspector.get_columns("drafts")}
-        assert columns == {"key", "data", "page", "version", "created_at", "updated_at", "review"}
+        assert columns == {
+            "key", "data", "page", "version", "created_at", "updated_at", "review", "on_screen"
+        }  # fmt: skip
         assert storage.schema_revision(engine) == storage.head_revision()
         make_store()  # again: nothing to do, nothing broken
         storage.migrate(engine)
@@ -501,7 +503,7 @@ def test_migrations_create_the_schema_from_empty_and_are_idempotent(db_url, make
         engine.dispose()
 
 
-def test_upgrade_0001_to_0002_keeps_existing_drafts(db_url, make_store, raw):
+def test_upgrade_0001_to_head_keeps_existing_drafts(db_url, make_store, raw):
     """A database made by release 0001, with drafts in it, upgrades in place."""
     engine = storage.make_engine(db_url)
     try:
@@ -523,13 +525,28 @@ def test_upgrade_0001_to_0002_keeps_existing_drafts(db_url, make_store, raw):
     finally:
         engine.dispose()
     store = make_store()  # a new release starts: migrates to head
-    assert storage.schema_revision(store.engine) == storage.head_revision() == "0002"
+    assert storage.schema_revision(store.engine) == storage.head_revision() == "0003"
     [row] = table_rows(raw)
     assert (row["key"], row["page"], row["version"], row["review"]) == (key, "review", 3, None)
+    assert row["on_screen"] is None
     assert MARKER in row["data"]
     draft_id, v = store.create(answers_file(m1_country="LU"), review=REVIEW_TEXT)
     assert store.load(draft_id).review_text == REVIEW_TEXT
     assert len(table_rows(raw)) == 2
+
+
+def test_the_answer_on_screen_is_saved_apart_from_the_answers(make_store):
+    """Issue 11, item 2: what is on the screen survives a reload, without becoming an answer."""
+    store = make_store()
+    draft_id, v = store.create(answers_file(m1_country="LU"), page="step:m2", on_screen=None)
+    assert store.load(draft_id).on_screen_text is None
+    screen = '{"step": "m2", "value": ["CN", "IN", "LU"]}'
+    v = store.save(draft_id, answers_file(m1_country="LU"), "step:m2", v, on_screen=screen)
+    loaded = store.load(draft_id)
+    assert loaded.on_screen_text == screen
+    assert loaded.answers_file.answers == {"m1_country": "LU"}
+    store.save(draft_id, answers_file(m1_country="LU"), "step:m3", v)
+    assert store.load(draft_id).on_screen_text is None
 
 
 def test_the_model_matches_the_migrations(db_url, make_store):

@@ -40,6 +40,12 @@ drafts = sa.Table(
     sa.Column(
         "review", sa.Text, nullable=True, comment="adviser review as YAML (review.dump), or NULL"
     ),
+    sa.Column(
+        "on_screen",
+        sa.Text,
+        nullable=True,
+        comment="the answer on screen, not yet confirmed with Next, as JSON, or NULL",
+    ),
 )
 """The one table. Change it only together with a new migration (see ``docs/storage.md``)."""
 

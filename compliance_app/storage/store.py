@@ -71,6 +71,7 @@ from compliance_app.storage.records import (
     Draft,
     _aware,
     _check_id,
+    _check_on_screen,
     _check_page,
     _check_review,
     _key,
@@ -210,14 +211,17 @@ class DraftStore:
         data: AnswersFile | Mapping[str, Any],
         page: str = "start",
         review: str | None = None,
+        on_screen: str | None = None,
     ) -> tuple[str, int]:
         """Store a new draft. Returns ``(draft_id, version)``; the version is 1.
 
         ``review``: the adviser review the company opened (text of ``review.dump(r)``), or None.
+        ``on_screen``: the unconfirmed answer on the screen (JSON text), or None.
         """
         text = _to_json(data)
         page = _check_page(page)
         review_text = _check_review(review)
+        on_screen = _check_on_screen(on_screen)
         now = self._now()
         draft_id = new_draft_id()
         try:
@@ -228,6 +232,7 @@ class DraftStore:
                         data=text,
                         page=page,
                         review=review_text,
+                        on_screen=on_screen,
                         version=1,
                         created_at=now,
                         updated_at=now,
@@ -273,6 +278,7 @@ class DraftStore:
             updated_at=_aware(row.updated_at),
             expires_at=_aware(row.updated_at + self.retention),
             review_text=review_text,
+            on_screen_text=row.on_screen,
         )
 
     def save(
@@ -282,10 +288,13 @@ class DraftStore:
         page: str,
         expected_version: int,
         review: str | None = None,
+        on_screen: str | None = None,
     ) -> int:
-        """Replace the draft's data, page and review if it is still at ``expected_version``.
+        """Replace the draft's data, page, review and on-screen answer if it is still at
+        ``expected_version``.
 
         ``review`` replaces the stored review (text of ``review.dump(r)``); None clears it.
+        ``on_screen`` replaces the unconfirmed on-screen answer (JSON text); None clears it.
 
         Returns the new version. Raises StaleDraftError if it was saved since (another tab),
         DraftNotFound if it was deleted or has expired, InvalidDraftId for a malformed id.
@@ -296,6 +305,7 @@ class DraftStore:
         text = _to_json(data)
         page = _check_page(page)
         review_text = _check_review(review)
+        on_screen = _check_on_screen(on_screen)
         now = self._now()
         try:
             with self.engine.begin() as conn:
@@ -310,6 +320,7 @@ class DraftStore:
                         data=text,
                         page=page,
                         review=review_text,
+                        on_screen=on_screen,
                         version=drafts.c.version + 1,
                         updated_at=now,
                     )

@@ -22,7 +22,7 @@ from compliance_app.rulebase.models import Ruleset
 from compliance_app.ui import forms
 from compliance_app.ui import state as ui
 from compliance_app.ui.results import build_cached
-from compliance_app.ui.session import PAGE_ADVISER, enter, go, ss
+from compliance_app.ui.session import PAGE_ADVISER, button, enter, go, ss
 from compliance_app.ui.upload import UPLOAD_LABEL, read_new_upload, show_upgrade
 
 STATUS_OPTIONS = ["", "agreed", "disputed"]
@@ -143,7 +143,7 @@ def page_adviser(ruleset: Ruleset) -> None:
         "the company. **Nothing you enter here is saved on the server**: download the "
         "reviewed report before you leave."
     )
-    st.button("Back to the start page", key="adviser_exit", on_click=go, args=(ui.PAGE_START,))
+    button("Back to the start page", "adviser_exit", go, (ui.PAGE_START,))
     up, ukey = read_new_upload("review_upload", UPLOAD_LABEL + " to review")
     if up is not None and ukey is not None:
         load(ruleset, up, ukey)
@@ -184,7 +184,7 @@ def page_adviser(ruleset: Ruleset) -> None:
     st.date_input("Date of sign-off", key="rv_date", format="YYYY-MM-DD")
     if ss.get("adviser_error"):
         st.error("There is a problem: " + ui.md_escape(ss.adviser_error))
-    st.button(SIGN_LABEL, key="rv_sign", type="primary", on_click=on_sign_off, args=(ruleset,))
+    button(SIGN_LABEL, "rv_sign", on_sign_off, (ruleset,), type="primary")
     signed: Review | None = ss.adviser_signed
     if not forms.same_content(signed, r):
         if signed is not None:

@@ -14,11 +14,14 @@ from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
 from compliance_app.storage import store as storage
 from compliance_app.ui import forms
 from compliance_app.ui import state as ui
+from compliance_app.ui.drafts import screen_widget_values
 from compliance_app.ui.session import (
     PAGE_ADVISER,
+    button,
     enter,
     get_store,
     go,
+    note_screen,
     save_button,
     ss,
 )
@@ -98,8 +101,14 @@ INTRO = (
 )
 
 
+def given(defaults: dict[str, object], key: str, param: str) -> dict[str, object]:
+    """``{param: defaults[key]}`` if the widget must take a default (see ``session.enter``)."""
+    return {param: defaults[key]} if key in defaults else {}
+
+
 def page_start(ruleset: Ruleset) -> None:
-    enter(ui.PAGE_START, {ui.company_key(f): ss.company.get(f, "") for f in forms.COMPANY_LABELS})
+    keys = {f: ui.company_key(f) for f in forms.COMPANY_LABELS}
+    d = enter(ui.PAGE_START, {k: ss.company.get(f, "") for f, k in keys.items()})
     st.title(ruleset.meta.title.en)
     st.info(storage_note())
     st.markdown(INTRO)
@@ -110,11 +119,11 @@ def page_start(ruleset: Ruleset) -> None:
     for f, label in forms.COMPANY_LABELS.items():
         if f in errors:
             st.error(errors[f])
-        st.text_input(label, key=ui.company_key(f))
-        if note := forms.controls_note(ss.get(ui.company_key(f))):
+        st.text_input(label, key=keys[f], **given(d, keys[f], "value"))
+        if note := forms.controls_note(ss.get(keys[f])):
             st.caption(ui.md_escape(note))
     label = START_LABELS[1] if ss.answers else START_LABELS[0]
-    st.button(label, key="start", type="primary", on_click=on_start, args=(ruleset,))
+    button(label, "start", on_start, (ruleset,), type="primary")
     if ss.answers:
         save_button(ruleset, "save_start")
     st.subheader("Continue a saved assessment")
@@ -124,11 +133,12 @@ def page_start(ruleset: Ruleset) -> None:
         "Review an assessment a company sent you (its PDF report or answers file): agree or "
         "dispute each finding, comment, sign off and download the reviewed report."
     )
-    st.button(ADVISER_LABEL, key="adviser_mode", on_click=go, args=(PAGE_ADVISER,))
+    button(ADVISER_LABEL, "adviser_mode", go, (PAGE_ADVISER,))
 
 
-def draw_widget(step: Step) -> None:
-    """The step's input, with a visible label (the question is the page heading)."""
+def draw_widget(step: Step, d: dict[str, object]) -> None:
+    """The step's input, with a visible label (the question is the page heading). ``d``: the
+    widgets' default values (only in a session's first run, see ``session.enter``)."""
     key = ui.widget_key(step.id)
     t = step.type
     if t in ("yes_no", "yes_no_unknown", "one"):
@@ -137,7 +147,7 @@ def draw_widget(step: Step) -> None:
         st.radio(
             "Choose one",
             options,
-            index=None,
+            index=options.index(d[key]) if d.get(key) in options else None,
             format_func=step.label_of,
             key=key,
             captions=[hints.get(v, "") for v in options] if hints else None,
@@ -147,7 +157,8 @@ def draw_widget(step: Step) -> None:
         for v in step.option_values():
             if v == UNKNOWN:
                 st.caption("or")
-            st.checkbox(step.label_of(v), key=ui.widget_key(step.id, v))
+            k = ui.widget_key(step.id, v)
+            st.checkbox(step.label_of(v), key=k, **given(d, k, "value"))
     elif t in ("country", "countries"):
         labels = forms.country_labels()
         options = list(labels) + ([UNKNOWN] if step.allow_unknown else [])
@@ -156,7 +167,7 @@ def draw_widget(step: Step) -> None:
             st.selectbox(
                 "Country (type a name or a two-letter code)",
                 options,
-                index=None,
+                index=options.index(d[key]) if d.get(key) in options else None,
                 format_func=names.get,
                 placeholder="Choose a country",
                 key=key,
@@ -168,15 +179,17 @@ def draw_widget(step: Step) -> None:
                 format_func=names.get,
                 placeholder="Choose countries",
                 key=key,
+                default=d.get(key),
                 select_all=False,  # Enter picks the first match, never "Select 16 matches"
             )
     elif t == "number":
         unit = f" in {step.unit.en}" if step.unit else ""
-        st.number_input(f"Amount{unit}", value=None, format="%.2f", key=key)
+        st.number_input(f"Amount{unit}", value=d.get(key), format="%.2f", key=key)
         if step.allow_unknown:
-            st.checkbox(IDK, key=ui.widget_key(step.id, UNKNOWN))
+            k = ui.widget_key(step.id, UNKNOWN)
+            st.checkbox(IDK, key=k, **given(d, k, "value"))
     else:
-        st.text_area("Your answer (optional)", key=key)
+        st.text_area("Your answer (optional)", key=key, **given(d, key, "value"))
         if note := forms.controls_note(ss.get(key)):
             st.caption(ui.md_escape(note))
         st.caption(f"At most {step.max_length:,} characters.")
@@ -192,7 +205,13 @@ def page_step(ruleset: Ruleset, step_id: str) -> None:
     stored = ss.answers.get(step_id)
     if stored is None and step_id == forms.country_step(ruleset):
         stored = ss.company.get("country") or None  # from an older answers file
-    enter(ui.step_page(step_id), ui.widget_initial_values(step, stored))
+    screen = ss.on_screen if ss.on_screen and ss.on_screen["step"] == step_id else None
+    values = (
+        screen_widget_values(step, screen["value"])
+        if screen
+        else ui.widget_initial_values(step, stored)
+    )
+    d = enter(ui.step_page(step_id), values)
     prog = ui.progress(ruleset, ss.answers, step_id)
     if ss.error:
         st.error("There is a problem: " + ui.md_escape(ss.error))
@@ -209,13 +228,14 @@ def page_step(ruleset: Ruleset, step_id: str) -> None:
             st.markdown(step.help.en)
     if ss.error:
         st.error(ui.md_escape(ss.error))
-    draw_widget(step)
+    draw_widget(step, d)
+    note_screen(ruleset, step_id)
     if step.citations:
         st.caption("References")
         links([ruleset.citations[c] for c in step.citations if c in ruleset.citations])
     back, nxt = st.columns(2)
-    back.button("Back", key="back", on_click=on_back, args=(ruleset, step_id))
-    nxt.button("Next", key="next", type="primary", on_click=on_next, args=(ruleset, step_id))
+    button("Back", "back", on_back, (ruleset, step_id), where=back)
+    button("Next", "next", on_next, (ruleset, step_id), where=nxt, type="primary")
     save_button(ruleset, "save_step")
 
 
@@ -234,9 +254,7 @@ def page_review(ruleset: Ruleset) -> None:
         c1, c2 = st.columns([2, 3])
         c1.markdown(f"**{title}**")
         c2.text(shown(ss.company.get(f) or "(not given)"))
-    st.button(
-        "Change company details", key="change_company", on_click=go, args=(ui.PAGE_START, True)
-    )
+    button("Change company details", "change_company", go, (ui.PAGE_START, True))
     st.subheader("Your answers")
     for entry in ev.trail:
         if entry.step_id == ev.pending_step:
@@ -244,35 +262,18 @@ def page_review(ruleset: Ruleset) -> None:
         c1, c2 = st.columns([1, 1])
         c1.markdown(f"**{ui.md_escape(entry.question)}**")
         c2.text(shown(entry.answer_text))
-        c2.button(
-            change_label(entry.question),
-            key=f"change_{entry.step_id}",
-            type="tertiary",
-            on_click=go,
-            args=(ui.step_page(entry.step_id), True),
-        )
+        page = ui.step_page(entry.step_id)
+        label = change_label(entry.question)
+        button(label, f"change_{entry.step_id}", go, (page, True), where=c2, type="tertiary")
     if ev.unused_answers:
         st.caption(
             f"{len(ev.unused_answers)} earlier answer(s) are no longer on your path: they are "
             "kept in the answers file but not used."
         )
     if ev.complete:
-        st.button(
-            "See results", key="see_results", type="primary", on_click=go, args=(ui.PAGE_RESULTS,)
-        )
+        button("See results", "see_results", go, (ui.PAGE_RESULTS,), type="primary")
     else:
         st.warning("You have not answered every question yet.")
-        st.button(
-            "Continue",
-            key="continue",
-            type="primary",
-            on_click=go,
-            args=(ui.step_page(ev.pending_step),),
-        )
-    st.button(
-        "Back",
-        key="review_back",
-        on_click=go,
-        args=(ui.review_back_page(ruleset, ss.answers), False),
-    )
+        button("Continue", "continue", go, (ui.step_page(ev.pending_step),), type="primary")
+    button("Back", "review_back", go, (ui.review_back_page(ruleset, ss.answers), False))
     save_button(ruleset, "save_review")

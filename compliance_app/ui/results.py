@@ -15,7 +15,7 @@ from compliance_app.engine.evaluation import evaluate
 from compliance_app.rulebase.models import Ruleset
 from compliance_app.ui import state as ui
 from compliance_app.ui.pages import links
-from compliance_app.ui.session import answers_bytes, enter, go, save_button, ss
+from compliance_app.ui.session import answers_bytes, button, enter, go, save_button, ss
 from compliance_app.ui.upload import review_note, show_review, show_upgrade
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def page_results(ruleset: Ruleset) -> None:
     st.header("Download")
     pdf_buttons(ruleset, ev)
     save_button(ruleset, "save_results")
-    st.button("Back to your answers", key="to_review", on_click=go, args=(ui.PAGE_REVIEW,))
+    button("Back to your answers", "to_review", go, (ui.PAGE_REVIEW,))
 
 
 def build_cached(cache: str, key: str, build) -> bytes | None:

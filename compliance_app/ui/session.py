@@ -2,9 +2,18 @@
 
 State (``st.session_state``): ``answers`` (step id -> value), ``company``, ``page`` ("start" |
 "step:<id>" | "review" | "results" | "adviser"), the draft keys of
-:data:`compliance_app.ui.drafts.STATE_DEFAULTS`, the company-side ``review`` (from a reviewed
-PDF; saved with the draft and restored from it) and ``upgrade`` (rule-base changes since an
-uploaded file). No widget owns the answers (pitfall S1).
+:data:`compliance_app.ui.drafts.STATE_DEFAULTS` (``on_screen`` among them: the unconfirmed
+answer on screen), the company-side ``review`` (from a reviewed PDF; saved with the draft and
+restored from it) and ``upgrade`` (rule-base changes since an uploaded file). No widget owns
+the answers (pitfall S1).
+
+A new browser session on an open page (the server restarted, or the connection was lost for
+long) starts with the browser's widget values but without the widgets' callbacks: Streamlit
+runs a callback only for a widget it has seen in this session. So in the session's first run
+(``fresh``) :func:`enter` hands the page's values to the widgets as their default parameters
+instead of writing them into the session state: a value the browser sent wins, and a plain
+reload shows the saved one. A click whose callback did not run is reported by :func:`button`
+(:data:`MISSED_CLICK`), never lost silently.
 """
 
 from __future__ import annotations
@@ -12,6 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -76,6 +87,8 @@ def init_state() -> None:
         "review": None,
         "adviser": None,
         "adviser_signed": None,
+        "fresh": True,
+        "missed_click": False,
         **storage_ui.STATE_DEFAULTS,
     }
     for key, value in defaults.items():
@@ -84,12 +97,73 @@ def init_state() -> None:
     ss["run_bytes"] = None  # the answers file of this run, serialised at most once
 
 
-def enter(page: str, values: dict[str, object]) -> None:
-    """Fill the page's widgets from the store, once per visit (not on every rerun)."""
-    if ss.drawn_page != page:
-        for key, value in values.items():
-            ss[key] = value
-        ss.drawn_page = page
+def enter(page: str, values: dict[str, object]) -> dict[str, object]:
+    """Fill the page's widgets from the store, once per visit (not on every rerun).
+
+    Returns the values the widgets must take as their default parameters: all of them in the
+    first run of a browser session (see the module doc), else none (they are in the state).
+    """
+    if ss.drawn_page == page:
+        return {}
+    ss.drawn_page = page
+    if ss.get("fresh"):
+        return dict(values)
+    for key, value in values.items():
+        ss[key] = value
+    return {}
+
+
+MISSED_CLICK = (
+    "This page was reconnected to the server (for example after a restart), so your last click "
+    "was not carried out. What you entered on this page is kept: check it and click again."
+)
+
+
+def start_run() -> None:
+    """First thing of every run: note whether a callback ran before it (:func:`button`)."""
+    ss["callbacks_ran"] = ss.pop("callback_flag", False)
+
+
+def _noted(callback: Callable[..., None]) -> Callable[..., None]:
+    def run(*args: object) -> None:
+        ss["callback_flag"] = True
+        callback(*args)
+
+    return run
+
+
+def button(
+    label: str,
+    key: str,
+    on_click: Callable[..., None],
+    args: tuple = (),
+    where: Any = st,
+    **kw: Any,
+) -> bool:
+    """``where.button`` with ``on_click``, whose click is never lost silently.
+
+    Returns True (and sets ``missed_click``, reported at the top of the page) when the button
+    was clicked but its callback did not run (the first click in a re-created session).
+    """
+    clicked = where.button(label, key=key, on_click=_noted(on_click), args=args, **kw)
+    if clicked and not ss.get("callbacks_ran"):
+        ss.missed_click = True
+        return True
+    return False
+
+
+def note_screen(ruleset: Ruleset, step_id: str) -> None:
+    """After the step's widgets are drawn: save what they hold as the draft's on-screen answer
+    when it changed (never as an answer: that is Next's job)."""
+    step = ruleset.steps[step_id]
+    raw = ui.raw_from_widgets(step, ss)
+    pending = storage_ui.unconfirmed(step, raw, ss.answers.get(step_id))
+    screen = None if pending is None else {"step": step_id, "value": pending}
+    if screen != ss.on_screen:
+        ss.on_screen = screen
+        persist()
+        if ss.drawn_page is None:  # another tab had saved: its answers were taken over
+            st.rerun()
 
 
 @st.cache_resource(show_spinner=False)
@@ -116,8 +190,9 @@ def persist() -> None:
 
 
 def go(page: str, return_to_review: bool | None = None) -> None:
-    """Callback: move to ``page`` and save the draft."""
+    """Callback: move to ``page`` and save the draft (nothing unconfirmed is on screen yet)."""
     ss.page = page
+    ss.on_screen = None
     ss.error = None
     ss.field_errors = {}
     if return_to_review is not None:

@@ -76,7 +76,7 @@ def uploader(ruleset: Ruleset) -> None:
     ss.upgrade = forms.upgrade_of(ruleset, up.answers, ev, up.previous_codes)
     ss.review = up.review
     ss.flash = [*up.warnings, *imported.warnings]
-    ss.drawn_page = None
+    ss.drawn_page, ss.fresh = None, False  # the widgets are refilled from the file
     go(ui.resume_page(ruleset, ss.answers), False)
     st.rerun()
 
