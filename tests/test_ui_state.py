@@ -302,3 +302,20 @@ def test_only_what_differs_from_the_confirmed_answer_is_unconfirmed(rs):
     assert screen_of(rs, '{"step": "nope", "value": 1}', "step:nope") is None
     assert screen_of(rs, '{"step": "q_broker", "value": 1, "x": 2}', "step:q_broker") is None
     assert screen_of(rs, "[", "step:q_broker") is None
+
+
+def test_an_imported_answer_refused_for_its_length_says_so():
+    """Issue 11, item 4 (the upload's side): the reason is given, not only the step id."""
+    from compliance_app.dossier.answers import dump, parse
+    from compliance_app.rulebase.loader import cached_ruleset
+
+    rs = cached_ruleset()
+    af = parse((Path(__file__).parent.parent / "examples" / "taa_technical_data.yaml").read_bytes())
+    answers = {**af.answers, "m2_description": "x" * 100_000}
+    data = dump(af.model_copy(update={"answers": answers}))
+    warnings = ui.import_answers(rs, data).warnings
+    limit = rs.steps["m2_description"].max_length
+    assert any(
+        w.startswith("The answer to m2_description was not taken") and f"{limit:,}" in w
+        for w in warnings
+    ), warnings

@@ -343,6 +343,8 @@ def import_answers(ruleset: Ruleset, data: bytes) -> Imported:
             f"{len(invalid)} answer(s) do not fit the current questions and will be asked "
             f"again ({first_ids(list(invalid))})."
         )
+        for step_id, reason in list(invalid.items())[:3]:  # why, for the first few
+            warnings.append(f"The answer to {step_id} was not taken: {reason}")
     company = {f: getattr(af.company, f) for f in COMPANY_FIELDS}
     return Imported(answers=dict(af.answers), company=company, warnings=warnings)
 
