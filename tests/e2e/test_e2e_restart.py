@@ -85,6 +85,24 @@ def test_the_first_input_after_a_restart_is_kept(browser, ruleset, tmp_path):
         assert w.step().id != owned.id
         w.click("Back")
         assert selected_radio(w) == owned.label_of("controlled")
+
+        # a text answer typed after a restart, then Next (the issue's own words)
+        answers = parse(PAYLOAD.read_bytes()).answers
+        w.click("Next")
+        while w.step().type != "text":
+            w.answer(w.step(), answers[w.step().id])
+        text_step = w.step()
+        restart(w, stack, work, a.port)
+        area = w.main().get_by_label("Your answer (optional)", exact=True)
+        area.fill("Typed after the restart")
+        w.click("Next")
+        if MISSED in w.main().inner_text():  # blur and click reached the server together
+            assert area.input_value() == "Typed after the restart"
+            w.click("Next")
+        assert w.step().id != text_step.id
+        w.click("Back")
+        area = w.main().get_by_label("Your answer (optional)", exact=True)
+        assert area.input_value() == "Typed after the restart"
     finally:
         w.page.context.close()
         stack.close()
