@@ -9,7 +9,7 @@ import streamlit as st
 
 from compliance_app.dossier.answers import MAX_BYTES, AnswersError
 from compliance_app.dossier.review import Review, check
-from compliance_app.dossier.transport import MAX_UPLOAD_BYTES, Upload, read_upload
+from compliance_app.dossier.transport import MAX_UPLOAD_BYTES, Upload, parsing_slot, read_upload
 from compliance_app.engine.evaluation import evaluate
 from compliance_app.engine.values import visible_controls as shown
 from compliance_app.rulebase.models import Ruleset
@@ -65,7 +65,8 @@ def uploader(ruleset: Ruleset) -> None:
     if up is None:
         return
     try:
-        imported = ui.import_answers(ruleset, up.answers_bytes)
+        with parsing_slot():  # the answers are parsed again, for this rule base
+            imported = ui.import_answers(ruleset, up.answers_bytes)
     except AnswersError as exc:
         ss.upload_status = {**ss.upload_status, ukey: str(exc)}
         st.error("File refused: " + ui.md_escape(str(exc)))
