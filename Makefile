@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/python -m compliance_app.ui.settings
 	$(BIN)/streamlit run streamlit_app.py --browser.gatherUsageStats false --server.address localhost
 
 test: $(STAMP)

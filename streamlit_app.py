@@ -1,10 +1,10 @@
 """ITAR/EAR self-assessment: the Streamlit wizard (wiring only).
 
-Run with ``make run``. Pages are drawn by ``compliance_app.ui.pages`` (company) and
-``compliance_app.ui.adviser`` (adviser review mode); session state and navigation are in
-``compliance_app.ui.session``; logic without Streamlit in ``compliance_app.ui.state``,
-``compliance_app.ui.forms`` and ``compliance_app.ui.drafts`` (drafts saved as the user goes,
-resumed from ``?draft=<id>``).
+Run with ``make run``. Pages are drawn by ``compliance_app.ui.pages`` and
+``compliance_app.ui.results`` (company) and ``compliance_app.ui.adviser`` (adviser review
+mode); session state and navigation are in ``compliance_app.ui.session``; logic without
+Streamlit in ``compliance_app.ui.state``, ``compliance_app.ui.forms`` and
+``compliance_app.ui.drafts`` (drafts saved as the user goes, resumed from ``?draft=<id>``).
 """
 
 from __future__ import annotations
@@ -17,16 +17,21 @@ from compliance_app.ui import drafts as storage_ui
 from compliance_app.ui import review_view
 from compliance_app.ui import state as ui
 from compliance_app.ui.adviser import page_adviser
-from compliance_app.ui.pages import page_results, page_review, page_start, page_step
+from compliance_app.ui.pages import page_review, page_start, page_step
+from compliance_app.ui.results import page_results
 from compliance_app.ui.screening_page import open_parties, page_parties
 from compliance_app.ui.session import (
+    MISSED_CLICK,
     PAGE_ADVISER,
+    button,
+    check_settings,
     get_store,
     init_state,
     load_rules,
     on_delete_data,
     save_button,
     ss,
+    start_run,
 )
 from compliance_app.ui.upload import uploader
 
@@ -40,7 +45,9 @@ def sidebar(ruleset: Ruleset) -> None:
             store = get_store()
             days = store.retention.days if store else storage.DEFAULT_RETENTION_DAYS
             st.caption(storage_ui.SAVED_NOTE.format(days=days))
-            st.button("Delete my data", key="delete_data", on_click=on_delete_data)
+            if button("Delete my data", "delete_data", on_delete_data):  # callback did not run
+                on_delete_data()
+                st.rerun()
         st.caption(f"Rules {meta.version}, regulations as of {meta.regulations_as_of}.")
         st.caption("Guidance only, not legal advice.")
         if ss.page not in (ui.PAGE_START, PAGE_ADVISER):
@@ -52,8 +59,11 @@ def sidebar(ruleset: Ruleset) -> None:
 
 
 def main() -> None:
+    start_run()
+    check_settings()
     ruleset = load_rules()
     init_state()
+    top = st.container()  # for a message found while drawing the page
     storage_ui.open_draft(ss, st.query_params, get_store(), ruleset)
     storage_ui.sync_url(ss, st.query_params)
     if ss.page != PAGE_ADVISER:
@@ -83,6 +93,10 @@ def main() -> None:
         page_adviser(ruleset)
     else:
         page_start(ruleset)
+    if ss.missed_click:
+        top.warning(MISSED_CLICK)
+        ss.missed_click = False
+    ss.fresh = False
 
 
 main()

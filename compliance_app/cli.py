@@ -6,9 +6,11 @@ Commands:
   ``file:line:column path: message``.
 * ``questions [--json]``: every step id, its type and options.
 * ``evaluate ANSWERS [--json] [--on YYYY-MM-DD]``: overall result, path and findings for an
-  answers file; ``--on`` is the evaluation day for dated country data (default: the day the
+  answers file, or for the answers inside a PDF report of this tool (read as the upload in the
+  app reads them); ``--on`` is the evaluation day for dated country data (default: the day the
   country data was last reviewed, see :mod:`compliance_app.engine.dated`).
-* ``report ANSWERS -o REPORT.pdf [--on YYYY-MM-DD]``: write the PDF report.
+* ``report ANSWERS -o REPORT.pdf [--on YYYY-MM-DD]``: write the PDF report (ANSWERS: an answers
+  file or a report).
 * ``schema [module|ruleset|findings|citations|countries]``: JSON Schema for editor help.
 * ``coverage``: the coverage map (what the rule base models, flags, does not cover) as
   Markdown, the text of ``docs/coverage.md``.
@@ -26,7 +28,9 @@ Commands:
   :mod:`compliance_app.screening.cli`).
 
 Errors of the user's making (broken rule base, refused answers file) become a message on
-stderr and exit code 1 (2 for wrong usage); nothing else is caught here.
+stderr and exit code 1 (2 for wrong usage); nothing else is caught here. An answer that does not
+fit its question (for example a text over the question's length limit) is named on stderr with
+the reason: the evaluation counts that question as not answered.
 """
 
 from __future__ import annotations
@@ -38,7 +42,9 @@ import sys
 from pathlib import Path
 
 from compliance_app.dossier import answers as answers_mod
+from compliance_app.dossier.transport import read_upload
 from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.values import refused_answers
 from compliance_app.rulebase.loader import DEFAULT_RULES_DIR, RulesetError, load_ruleset
 from compliance_app.rulebase.models import Ruleset
 from compliance_app.screening import cli as screening_cli
@@ -93,11 +99,21 @@ def cmd_questions(args: argparse.Namespace) -> int:
 
 
 def _read_answers(path: str, ruleset: Ruleset) -> answers_mod.AnswersFile:
-    data = Path(path).read_bytes()
-    af = answers_mod.parse(data)
+    """The answers of an answers file or of a PDF report of this tool (told apart by content,
+    as an upload is; the file name does not matter). Warnings and refused answers go to stderr.
+    """
+    upload = read_upload(Path(path).read_bytes())
+    af = upload.answers
     if af.ruleset.id != ruleset.meta.id:
         raise answers_mod.AnswersError(
             f"The answers are for rule base '{af.ruleset.id}', not '{ruleset.meta.id}'."
+        )
+    for warning in upload.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
+    for step_id, reason in refused_answers(ruleset, af.answers).items():
+        print(
+            f"Answer refused for {step_id}: {reason} The question counts as not answered.",
+            file=sys.stderr,
         )
     return af
 

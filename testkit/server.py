@@ -85,17 +85,22 @@ def run_app(
     extra_env: dict[str, str] | None = None,
     extra_args: list[str] | None = None,
     timeout: float = 90.0,
+    port: int | None = None,
+    app: Path = APP,
 ) -> Iterator[App]:
-    """``streamlit run streamlit_app.py`` on 127.0.0.1:<free port>; stopped on exit.
+    """``streamlit run streamlit_app.py`` (or another ``app`` script, run from the project
+    folder so that ``.streamlit/config.toml`` applies) on 127.0.0.1:<port> (default a free one);
+    stopped on exit.
 
-    ``workdir`` receives the drafts database (``data/``) and the server log (``server.log``).
+    ``workdir`` receives the drafts database (``data/``) and the server log (``server.log``,
+    appended to, so a restarted server on the same ``workdir`` and ``port`` keeps one log).
     """
     data = workdir / "data"
     data.mkdir(parents=True, exist_ok=True)
     log = workdir / "server.log"
-    port = free_port()
+    port = free_port() if port is None else port
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "streamlit", "run", str(app),
         "--server.headless", "true",
         "--server.address", HOST,
         "--server.port", str(port),
@@ -103,7 +108,7 @@ def run_app(
         "--server.fileWatcherType", "none",
         *(extra_args or []),
     ]  # fmt: skip
-    with log.open("wb") as out:
+    with log.open("ab") as out:
         proc = subprocess.Popen(  # noqa: S603
             cmd,
             cwd=ROOT,

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 
 import pytest
 
 from compliance_app.dossier.answers import (
+    MAX_ANSWERS,
     MAX_BYTES,
+    MAX_LIST_ITEMS,
+    MAX_NODES,
     AnswersError,
     AnswersFile,
     Company,
@@ -16,6 +21,7 @@ from compliance_app.dossier.answers import (
     parse,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 HEAD = "format: itar-ear-answers\nformat_version: 1\nruleset: {id: x, version: 1.0.0}\n"
 
 
@@ -101,3 +107,116 @@ def test_deep_nesting_is_refused():
     deep = HEAD + "answers: {a: " + "[" * 20 + "]" * 20 + "}\n"
     with pytest.raises(AnswersError, match="nested"):
         parse(deep.encode())
+
+
+# --- issue 11, item 3: a boolean is never an answer (it became 1.0 EUR) -----------------------
+
+BOOLEANS = ["yes", "no", "on", "off", "true", "false", "True", "False", "YES", "Off"]
+
+
+@pytest.mark.parametrize("text", BOOLEANS)
+def test_a_yaml_boolean_in_a_number_answer_is_refused_with_step_and_value(text):
+    with pytest.raises(AnswersError, match=f"m5_us_value is {text},") as refused:
+        parse((HEAD + f"answers: {{m5_us_value: {text}}}\n").encode())
+    assert "true or false" in str(refused.value)
+
+
+@pytest.mark.parametrize("text", ["true", "false"])
+def test_a_json_boolean_is_refused_with_step_and_value(text):
+    data = (
+        '{"format": "itar-ear-answers", "format_version": 1, "ruleset": {"id": "x", '
+        f'"version": "1"}}, "answers": {{"m5_us_value": {text}}}}}'
+    )
+    with pytest.raises(AnswersError, match=f"m5_us_value is {text},"):
+        parse(data.encode())
+
+
+def test_a_boolean_in_a_list_answer_is_refused_too():
+    with pytest.raises(AnswersError, match="m3_countries is no,"):
+        parse((HEAD + "answers: {m3_countries: [LU, no]}\n").encode())
+
+
+def test_the_model_never_turns_true_into_one():
+    with pytest.raises(ValueError):
+        AnswersFile(ruleset=RulesetRef(id="x", version="1"), answers={"m5_us_value": True})
+    ok = AnswersFile(ruleset=RulesetRef(id="x", version="1"), answers={"m5_us_value": 12000})
+    assert ok.answers["m5_us_value"] == 12000.0
+
+
+def test_the_cli_refuses_yes_as_a_us_value(tmp_path, capsys):
+    from compliance_app import cli
+
+    source = (ROOT / "examples" / "payload_9a515_content.yaml").read_text(encoding="utf-8")
+    assert "m5_us_value:" in source
+    path = tmp_path / "a.yaml"
+    lines = [
+        "  m5_us_value: yes" if line.startswith("  m5_us_value:") else line
+        for line in source.splitlines()
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert cli.main(["evaluate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "m5_us_value is yes" in err
+
+
+# --- issue 11, item 13: UTF-16 without a BOM and UTF-32 get the documented "not UTF-8" ---------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("name", ["Acme", "Ørsted"])
+def test_utf16_without_bom_and_utf32_are_refused_as_not_utf8(encoding, name):
+    data = (HEAD + f"company: {{name: {name}}}\n").encode(encoding)
+    with pytest.raises(AnswersError, match=r"^The file is not UTF-8 text \(.*Save it as UTF-8"):
+        parse(data)
+
+
+# --- issue 11, item 6: the work per upload is bounded (60,000 keys took 10-24 s) ---------------
+
+
+def _many_keys(n: int) -> bytes:
+    return (HEAD + "answers:\n" + "".join(f"  k{i:05d}: v\n" for i in range(n))).encode()
+
+
+def test_sixty_thousand_keys_are_refused_quickly():
+    data = _many_keys(60_000)
+    assert 700_000 < len(data) < MAX_BYTES
+    began = time.perf_counter()
+    with pytest.raises(AnswersError, match=f"more than {MAX_NODES:,} values"):
+        parse(data)
+    assert time.perf_counter() - began < 1.5  # about 0.1 s on an idle machine; 2.6 s before
+
+
+def test_sixty_thousand_keys_in_json_are_refused_too():
+    answers = ", ".join(f'"k{i:05d}": "v"' for i in range(60_000))
+    data = (
+        '{"format": "itar-ear-answers", "format_version": 1, "ruleset": {"id": "x", '
+        f'"version": "1"}}, "answers": {{{answers}}}}}'
+    ).encode()
+    with pytest.raises(AnswersError, match="more than"):
+        parse(data)
+
+
+def test_more_answers_than_any_file_holds_are_refused():
+    assert len(parse(_many_keys(MAX_ANSWERS)).answers) == MAX_ANSWERS
+    with pytest.raises(AnswersError, match=f"at most {MAX_ANSWERS}"):
+        parse(_many_keys(MAX_ANSWERS + 1))
+
+
+def test_a_list_longer_than_all_countries_is_refused_with_the_step():
+    items = ", ".join(["LU"] * (MAX_LIST_ITEMS + 1))
+    with pytest.raises(AnswersError, match=f"m3_countries lists {MAX_LIST_ITEMS + 1}"):
+        parse((HEAD + f"answers: {{m3_countries: [{items}]}}\n").encode())
+
+
+def test_the_warning_about_unknown_answers_stays_short():
+    from compliance_app.rulebase.loader import cached_ruleset
+    from compliance_app.ui.state import import_answers
+
+    rs = cached_ruleset()
+    head = f"format: itar-ear-answers\nformat_version: 1\nruleset: {{id: {rs.meta.id}, "
+    head += f"version: {rs.meta.version}}}\nanswers:\n"
+    data = (head + "".join(f"  unknown_{i:05d}: v\n" for i in range(400))).encode()
+    imported = import_answers(rs, data)
+    assert len(imported.answers) == 400
+    (warning,) = imported.warnings
+    assert warning.startswith("400 answer(s)") and len(warning) < 400

@@ -10,6 +10,7 @@ from test_app import APP, MINI, answer, start
 from compliance_app.rulebase.loader import load_ruleset
 from compliance_app.storage import store as storage
 from compliance_app.ui import state as ui
+from testkit.widgets import set_widget
 
 
 @pytest.fixture(autouse=True)
@@ -126,3 +127,72 @@ def test_no_answer_text_or_draft_id_in_logs(env, caplog):
     again = app(draft_id)
     assert again.session_state["answers"] == {"q_country": "LU"}
     assert "Secret Corp" not in caplog.text and draft_id not in caplog.text
+
+
+def test_an_unwritable_data_folder_shows_a_short_true_message(monkeypatch, tmp_path, caplog):
+    """Issue 11, item 8: no server path and no operator instructions for the visitor."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("COMPLIANCE_DATA_DIR", str(blocker / "data"))
+    at = app()
+    start(at, "Path Test SA")
+    shown = " ".join(str(e.value) for e in [*at.warning, *at.info, *at.error, *at.markdown])
+    assert "not saved here" in shown.replace("\\", "") and "Save progress" in shown
+    assert str(tmp_path) not in shown and "COMPLIANCE_" not in shown
+    assert str(blocker / "data") in caplog.text
+
+
+# --- issue 11, item 2: the answer on the screen survives a reload, without being an answer -----
+
+
+@pytest.mark.parametrize(
+    ("step_id", "before", "value"),
+    [
+        ("q_broker", {"q_country": "LU"}, "yes"),
+        ("q_content", {"q_country": "LU", "q_broker": "no"}, ["ear_9x515_ax"]),
+    ],
+)
+def test_the_answer_on_screen_survives_a_reload_but_is_no_answer(env, step_id, before, value):
+    rs = load_ruleset(MINI)
+    at = app()
+    start(at)
+    for sid, v in before.items():
+        answer(at, rs, sid, v)
+    assert at.session_state["page"] == ui.step_page(step_id)
+    set_widget(at, rs, step_id, value)
+    at.run()
+    draft_id = at.session_state["draft_id"]
+    [row] = rows(env)
+    assert step_id not in row["data"]  # not an answer
+    again = app(draft_id)  # reload
+    assert again.session_state["page"] == ui.step_page(step_id)
+    assert again.session_state["answers"] == before
+    assert again.session_state["on_screen"] == {"step": step_id, "value": value}
+    step = rs.steps[step_id]
+    if step.type == "many":
+        assert again.checkbox(key=ui.widget_key(step_id, value[0])).value is True
+    else:
+        assert again.radio(key=ui.widget_key(step_id)).value == value
+    again.button(key="next").click().run()
+    assert again.session_state["answers"][step_id] == value
+    assert again.session_state["on_screen"] is None
+    assert rows(env)[0]["on_screen"] is None
+
+
+def test_back_drops_the_unconfirmed_answer_and_a_damaged_one_is_ignored(env):
+    rs = load_ruleset(MINI)
+    at = app()
+    start(at)
+    answer(at, rs, "q_country", "LU")
+    set_widget(at, rs, "q_broker", "yes")
+    at.run()
+    draft_id = at.session_state["draft_id"]
+    at.button(key="back").click().run()
+    assert at.session_state["on_screen"] is None and "q_broker" not in at.session_state["answers"]
+    e = sa.create_engine(f"sqlite:///{env / 'drafts.sqlite3'}")
+    with e.begin() as c:
+        c.exec_driver_sql("update drafts set page='step:q_broker', on_screen='{not json'")
+    e.dispose()
+    again = app(draft_id)
+    assert again.session_state["on_screen"] is None
+    assert again.radio(key=ui.widget_key("q_broker")).value is None

@@ -31,3 +31,16 @@ def test_every_example_named_in_the_readme_exists():
 def test_docs_linked_from_the_readme_exist():
     for name in re.findall(r"`(docs/[\w.-]+\.md)`", README):
         assert (ROOT / name).is_file(), name
+
+
+def test_the_readme_says_what_survives_a_reload_and_a_restart():
+    """Issue 11: "saved as you go" said more than was true; now the README says exactly."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Saving, resuming and the adviser's review", 1)[1].split("\n## ")[0]
+    section = " ".join(section.split())
+    assert "What survives a reload, a second tab or a restart of the server" in section
+    for kept in ("confirmed with **Next**", "answer on the screen", "not an answer until"):
+        assert kept in section, kept
+    assert "**Not kept:**" in section and "click again" in section
+    storage = (ROOT / "docs" / "storage.md").read_text(encoding="utf-8")
+    assert "`on_screen`" in storage and "migration `0003`" in storage

@@ -104,7 +104,8 @@ def test_streamlit_config_keeps_the_privacy_and_security_defaults() -> None:
     # MB: our PDF reports (which carry the answers) are refused above 10 MB by transport too
     assert 1 <= config["server"]["maxUploadSize"] <= 10
     assert config["server"]["maxUploadSize"] * 1_000_000 >= MAX_BYTES
-    assert config["client"]["showErrorDetails"] is False  # no tracebacks in the browser
+    # no message, type or traceback in the browser (what it shows: tests/e2e/test_e2e_errors.py)
+    assert config["client"]["showErrorDetails"] == "none"
     assert config["server"].get("address", "localhost") in ("localhost", "127.0.0.1")
 
 

@@ -489,7 +489,9 @@ def test_migrations_create_the_schema_from_empty_and_are_idempotent(db_url, make
         inspector = sa.inspect(engine)
         assert {"drafts", "alembic_version"} <= set(inspector.get_table_names())
         columns = {c["name"] for c in inspector.get_columns("drafts")}
-        assert columns == {"key", "data", "page", "version", "created_at", "updated_at", "review"}
+        assert columns == {
+            "key", "data", "page", "version", "created_at", "updated_at", "review", "on_screen"
+        }  # fmt: skip
         assert storage.schema_revision(engine) == storage.head_revision()
         make_store()  # again: nothing to do, nothing broken
         storage.migrate(engine)
@@ -500,7 +502,7 @@ def test_migrations_create_the_schema_from_empty_and_are_idempotent(db_url, make
         engine.dispose()
 
 
-def test_upgrade_0001_to_0002_keeps_existing_drafts(db_url, make_store, raw):
+def test_upgrade_0001_to_head_keeps_existing_drafts(db_url, make_store, raw):
     """A database made by release 0001, with drafts in it, upgrades in place."""
     engine = storage.make_engine(db_url)
     try:
@@ -525,10 +527,25 @@ def test_upgrade_0001_to_0002_keeps_existing_drafts(db_url, make_store, raw):
     assert storage.schema_revision(store.engine) == storage.head_revision()
     [row] = table_rows(raw)
     assert (row["key"], row["page"], row["version"], row["review"]) == (key, "review", 3, None)
+    assert row["on_screen"] is None
     assert MARKER in row["data"]
     draft_id, v = store.create(answers_file(m1_country="LU"), review=REVIEW_TEXT)
     assert store.load(draft_id).review_text == REVIEW_TEXT
     assert len(table_rows(raw)) == 2
+
+
+def test_the_answer_on_screen_is_saved_apart_from_the_answers(make_store):
+    """Issue 11, item 2: what is on the screen survives a reload, without becoming an answer."""
+    store = make_store()
+    draft_id, v = store.create(answers_file(m1_country="LU"), page="step:m2", on_screen=None)
+    assert store.load(draft_id).on_screen_text is None
+    screen = '{"step": "m2", "value": ["CN", "IN", "LU"]}'
+    v = store.save(draft_id, answers_file(m1_country="LU"), "step:m2", v, on_screen=screen)
+    loaded = store.load(draft_id)
+    assert loaded.on_screen_text == screen
+    assert loaded.answers_file.answers == {"m1_country": "LU"}
+    store.save(draft_id, answers_file(m1_country="LU"), "step:m3", v)
+    assert store.load(draft_id).on_screen_text is None
 
 
 def test_the_model_matches_the_migrations(db_url, make_store):
@@ -667,14 +684,52 @@ def test_database_errors_become_storage_errors_without_answer_text(make_store, r
         store.load(draft_id)
 
 
-def test_unreachable_database_is_a_storage_error():
-    with pytest.raises(StorageError, match="cannot be opened"):
+def test_unreachable_database_is_a_storage_error(caplog):
+    with pytest.raises(StorageError, match="not available") as info:
         DraftStore("postgresql+psycopg://nobody:secretpw@127.0.0.1:1/none?connect_timeout=2")
+    assert "127.0.0.1" not in str(info.value)  # the user is not told the server's set-up
+    assert "cannot be opened" in caplog.text and "secretpw" not in caplog.text
 
 
-def test_bad_url_is_a_storage_error():
-    with pytest.raises(StorageError, match="not valid"):
+def test_bad_url_is_a_storage_error(caplog):
+    with pytest.raises(StorageError, match="not available"):
         DraftStore("this is not a url")
+    assert "URL is not valid" in caplog.text
+
+
+# --- issue 11, item 8: users get a short true message, operators the details in the log ---------
+
+
+def test_an_unwritable_data_folder_names_no_path_to_the_user(tmp_path, caplog):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")  # a file where the folder should be: fails even for root
+    folder = blocker / "data"
+    with pytest.raises(StorageError) as info:
+        DraftStore(f"sqlite:///{folder / 'drafts.sqlite3'}")
+    message = str(info.value)
+    assert message == storage.UNAVAILABLE
+    assert str(tmp_path) not in message and "COMPLIANCE_" not in message
+    assert "answers are not saved" in message and "Download the answers file" in message
+    assert str(folder) in caplog.text and "COMPLIANCE_DATA_DIR" in caplog.text
+
+
+def test_a_full_disk_is_not_called_unreachable(tmp_path, caplog):
+    store = DraftStore(f"sqlite:///{tmp_path / 'drafts.sqlite3'}")
+    draft_id, version = store.create(answers_file())
+
+    @sa.event.listens_for(store.engine, "connect")
+    def _full(dbapi_connection, _record) -> None:  # SQLite's own "disk full" (SQLITE_FULL)
+        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    store.engine.dispose()
+    with pytest.raises(StorageError) as info:
+        store.save(draft_id, answers_file(secret="x" * 200_000), "start", version)
+    message = str(info.value)
+    assert "could not be saved" in message and "Download the answers file" in message
+    assert "not reachable" not in message and str(tmp_path) not in message
+    assert "database or disk is full" in caplog.text
+    store.close()
 
 
 # --- default location ---------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import tracemalloc
 import zlib
 from pathlib import Path
 
@@ -250,7 +251,7 @@ def test_a_compression_bomb_is_refused_without_unpacking_it(pdf) -> None:
 
     edited = reseal(rewrite(pdf, edit))
     assert len(edited) < transport.MAX_UPLOAD_BYTES
-    assert f"unpacks to more than {transport.MAX_ATTACHMENT_BYTES:,} bytes" in refused(edited)
+    assert "unpacks to more than" in refused(edited)  # the whole PDF, or the attachment
 
 
 @pytest.mark.parametrize(
@@ -283,3 +284,128 @@ def test_hmac_seal_needs_the_right_key(case) -> None:
 def test_seal_refuses_a_pdf_without_exactly_one_unsealed_manifest(pdf) -> None:
     with pytest.raises(ValueError, match="exactly one"):
         transport.seal(pdf)
+
+
+# --- issue 11, item 7: decompression is capped for the whole PDF, before pypdf expands it -------
+
+
+def _sealed_pdf_with_xref_stream(data: bytes, filters: str, extra: bytes = b"") -> bytes:
+    """A sealed PDF (SHA-256 seal, as anyone can compute) whose cross-reference is a stream
+    holding ``data`` under ``filters``: pypdf must decode it before it finds any attachment.
+    ``extra`` (more objects) goes before it."""
+    head = (
+        b"%PDF-1.7\n"
+        b'% {"seal_algorithm": "sha256", "pdf_length": "0000000000", "pdf_seal": "'
+        + b"0"
+        * 64
+        + b'"}\n'
+        b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n" + extra
+    )
+    at = len(head)
+    obj = (
+        b"3 0 obj << /Type /XRef /Size 4 /W [1 4 1] /Root 1 0 R /Filter "
+        + filters.encode()
+        + b" /Length %d >>\nstream\n" % len(data)
+        + data
+        + b"\nendstream\nendobj\n"
+    )
+    return transport.seal(head + obj + b"startxref\n%d\n%%%%EOF\n" % at)
+
+
+def _peak_while_refused(data: bytes) -> tuple[str, int]:
+    tracemalloc.start()
+    try:
+        message = refused(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return message, peak
+
+
+def test_an_inflating_cross_reference_stream_is_refused_before_pypdf_expands_it() -> None:
+    bomb = zlib.compress(b"\0" * 40_000_000, 9)
+    pdf = _sealed_pdf_with_xref_stream(bomb, "/FlateDecode")
+    assert len(pdf) < 200_000
+    message, peak = _peak_while_refused(pdf)
+    assert "unpacks to more than" in message
+    assert peak < 12_000_000, f"{peak / 1e6:.0f} MB"
+
+
+def test_a_hidden_inflating_stream_is_stopped_by_the_per_stream_cap() -> None:
+    # hex-encoded first, so only a reader that decodes both filters sees the zlib data
+    bomb = zlib.compress(b"\0" * 40_000_000, 9).hex().encode() + b">"
+    pdf = _sealed_pdf_with_xref_stream(bomb, "[/ASCIIHexDecode /FlateDecode]")
+    message, peak = _peak_while_refused(pdf)
+    assert "cannot be read" in message
+    assert peak < 12_000_000, f"{peak / 1e6:.0f} MB"
+
+
+def test_a_pdf_with_thousands_of_streams_is_refused_unread() -> None:
+    from compliance_app.dossier import pdfread
+
+    n = pdfread.MAX_STREAMS + 1
+    extra = b"".join(
+        b"%d 0 obj << /Length 1 >> stream\nx\nendstream endobj\n" % (i + 10) for i in range(n)
+    )
+    pdf = _sealed_pdf_with_xref_stream(b"", "/FlateDecode", extra)
+    assert f"more than {pdfread.MAX_STREAMS:,} streams" in refused(pdf)
+
+
+def test_legitimate_reports_stay_far_below_the_caps(case, pdf) -> None:
+    from compliance_app.dossier import pdfread
+
+    assert pdf.count(b"stream") < pdfread.MAX_STREAMS // 10
+    assert read_upload(pdf, "report.pdf").answers == case[1]
+
+
+def test_at_most_a_few_uploads_are_parsed_at_once(monkeypatch) -> None:
+    import threading
+    import time
+
+    running, peak, lock = [0], [0], threading.Lock()
+    real = answers.parse
+
+    def slow_parse(data: bytes):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        return real(data)
+
+    monkeypatch.setattr(transport.answers_mod, "parse", slow_parse)
+    data = EXAMPLE.read_bytes()
+    threads = [threading.Thread(target=read_upload, args=(data, "a.yaml")) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert 1 <= peak[0] <= transport.MAX_PARALLEL_UPLOADS
+
+
+def test_a_busy_server_refuses_an_upload_with_a_plain_message(monkeypatch) -> None:
+    monkeypatch.setattr(transport, "BUSY_WAIT_SECONDS", 0.05)
+    held = [transport.parsing_slot() for _ in range(transport.MAX_PARALLEL_UPLOADS)]
+    for slot in held:
+        slot.__enter__()
+    try:
+        message = refused(EXAMPLE.read_bytes(), "a.yaml")
+    finally:
+        for slot in held:
+            slot.__exit__(None, None, None)
+    assert "busy" in message and "nothing was changed" in message
+    assert read_upload(EXAMPLE.read_bytes(), "a.yaml").source == "answers"
+
+
+def test_an_attachment_bomb_under_the_whole_pdf_cap_meets_the_attachment_cap(pdf) -> None:
+    bomb = zlib.compress(b"a: " + b" " * 5_000_000, 9)
+
+    def edit(writer, names) -> None:
+        stream = stream_of(names, "answers.yaml")
+        stream._data = bomb
+        stream[NameObject("/Length")] = NumberObject(len(bomb))
+
+    limit = transport.MAX_ATTACHMENT_BYTES
+    assert f"unpacks to more than {limit:,} bytes" in refused(reseal(rewrite(pdf, edit)))

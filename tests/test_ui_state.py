@@ -263,3 +263,65 @@ def test_review_from_form_and_sign_off(rs):
     ]
     assert rf.assessed_at("garbage") is None and rf.zone("Not/AZone") == dt.UTC
     assert forms.upgrade_of(rs, af, ev, None) is None  # same version: nothing to show
+
+
+# --- issue 11, items 1 and 2: the unconfirmed answer on screen, to widgets and back ------------
+
+
+@pytest.mark.parametrize(
+    ("step_id", "raw"),
+    [
+        ("q_broker", "yes"),
+        ("q_content", []),
+        ("q_content", ["ear_9x515_ax"]),
+        ("q_country", "LU"),
+        ("q_note", "x" * 30_000),  # longer than the question allows: kept, Next refuses it
+    ],
+)
+def test_an_on_screen_answer_round_trips_through_the_widgets(rs, step_id, raw):
+    from compliance_app.ui.drafts import screen_widget_values
+
+    step = rs.steps[step_id]
+    assert ui.raw_from_widgets(step, screen_widget_values(step, raw)) == raw
+
+
+@pytest.mark.parametrize("raw", [None, 3, {"a": 1}, ["ZZ", "LU"], "<script>", 1e400])
+def test_a_hostile_on_screen_value_only_empties_the_widget(rs, raw):
+    from compliance_app.ui.drafts import screen_widget_values
+
+    for step in rs.steps.values():
+        values = screen_widget_values(step, raw)
+        assert set(values) == set(ui.widget_initial_values(step, None))
+        ui.raw_from_widgets(step, values)  # never raises
+
+
+def test_only_what_differs_from_the_confirmed_answer_is_unconfirmed(rs):
+    from compliance_app.ui.drafts import screen_of, unconfirmed
+
+    broker = rs.steps["q_broker"]
+    assert unconfirmed(broker, "yes", "yes") is None
+    assert unconfirmed(broker, None, None) is None
+    assert unconfirmed(broker, "no", "yes") == "no"
+    text = '{"step": "q_broker", "value": "no"}'
+    assert screen_of(rs, text, "step:q_broker") == {"step": "q_broker", "value": "no"}
+    assert screen_of(rs, text, "step:q_country") is None  # another page
+    assert screen_of(rs, '{"step": "nope", "value": 1}', "step:nope") is None
+    assert screen_of(rs, '{"step": "q_broker", "value": 1, "x": 2}', "step:q_broker") is None
+    assert screen_of(rs, "[", "step:q_broker") is None
+
+
+def test_an_imported_answer_refused_for_its_length_says_so():
+    """Issue 11, item 4 (the upload's side): the reason is given, not only the step id."""
+    from compliance_app.dossier.answers import dump, parse
+    from compliance_app.rulebase.loader import cached_ruleset
+
+    rs = cached_ruleset()
+    af = parse((Path(__file__).parent.parent / "examples" / "taa_technical_data.yaml").read_bytes())
+    answers = {**af.answers, "m2_description": "x" * 100_000}
+    data = dump(af.model_copy(update={"answers": answers}))
+    warnings = ui.import_answers(rs, data).warnings
+    limit = rs.steps["m2_description"].max_length
+    assert any(
+        w.startswith("The answer to m2_description was not taken") and f"{limit:,}" in w
+        for w in warnings
+    ), warnings

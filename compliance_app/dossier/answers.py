@@ -17,20 +17,46 @@ Answer values: a string (an option value, ``yes``/``no``/``idk``, an ISO 3166 al
 code, or free text), a list of strings (``many`` and ``countries`` steps), or a number
 (``number`` steps; a bare ``idk`` string when the user does not know).
 
-An answers file is untrusted user input: it is read with a safe loader that refuses tags and
-aliases, after a size cap, and decoded strictly (UTF-8 with or without BOM, or UTF-16 with a
-BOM). Anything else raises :class:`AnswersError` with a reason; nothing is partially applied.
+An answers file is untrusted user input: it is read by :mod:`compliance_app.dossier.untrusted`
+(a size cap, strict decoding, a safe loader that refuses tags, aliases, deep nesting and more
+than :data:`MAX_NODES` values); then booleans, more than :data:`MAX_ANSWERS` answers and lists
+longer than :data:`MAX_LIST_ITEMS` are refused. Anything else raises :class:`AnswersError` with
+a reason; nothing is partially applied.
 """
 
 from __future__ import annotations
 
-import codecs
-import json
-import re
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictStr, ValidationError
+
+from compliance_app.dossier.untrusted import (
+    MAX_DEPTH,
+    MAX_NODES,
+    AnswersError,
+    Path,
+    decode,
+    read_document,
+    read_with_booleans,
+)
+
+__all__ = [
+    "MAX_ANSWERS",
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_LIST_ITEMS",
+    "MAX_NODES",
+    "AnswersError",
+    "AnswersFile",
+    "Company",
+    "RulesetRef",
+    "decode",
+    "dump",
+    "parse",
+    "read_document",
+    "shape_problems",
+]
 
 from compliance_app.dossier.screening import ScreeningRecord
 
@@ -38,13 +64,15 @@ FORMAT = "itar-ear-answers"
 FORMAT_VERSION = 1
 MAX_BYTES = 1_000_000
 """Largest answers file accepted, in bytes (checked before any parsing)."""
-MAX_DEPTH = 8
-
+MAX_ANSWERS = 500
+"""Most answers a file may hold (the rule base has about 50 questions; answers to questions
+it no longer has are kept, so there is room for several versions)."""
+MAX_LIST_ITEMS = 300
+"""Longest list answer (there are 249 countries in ISO 3166-1)."""
 AnswerValue = str | float | list[str]
-
-
-class AnswersError(ValueError):
-    """An answers file was refused. ``str(error)`` is a message for the user."""
+StoredValue = StrictStr | StrictFloat | list[StrictStr]
+"""An answer as the file holds it: strict, so ``true`` never becomes ``1.0`` (an integer is
+read as a float)."""
 
 
 class Strict(BaseModel):
@@ -72,7 +100,7 @@ class AnswersFile(Strict):
     format_version: Literal[1] = FORMAT_VERSION
     ruleset: RulesetRef
     company: Company = Field(default_factory=Company)
-    answers: dict[Annotated[str, Field(max_length=64)], AnswerValue] = Field(default_factory=dict)
+    answers: dict[Annotated[str, Field(max_length=64)], StoredValue] = Field(default_factory=dict)
     screening: ScreeningRecord | None = None
     """Optional: the parties screened against the restricted-party lists
     (:mod:`compliance_app.dossier.screening`). Left out of the file when there is none, so files
@@ -84,123 +112,6 @@ class AnswersFile(Strict):
         if data.get("screening") is None:
             data.pop("screening", None)
         return data
-
-
-def decode(data: bytes) -> str:
-    """Decode an uploaded file: UTF-8 (BOM optional) or UTF-16 with a BOM.
-
-    Raises AnswersError("... not UTF-8 ...") for anything else, never guesses.
-    """
-    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise AnswersError(
-                f"The file says it is UTF-16 but is not valid UTF-16 ({exc.reason})."
-            ) from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AnswersError(
-            f"The file is not UTF-8 text (byte {exc.start} cannot be read). "
-            "Save it as UTF-8 and upload it again."
-        ) from exc
-
-
-_NESTED = f"The file is nested more than {MAX_DEPTH} levels deep."
-
-
-class _SafeNoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors, aliases and explicit tags (untrusted input).
-
-    It also stops at the scanner when brackets or indentation nest deeper than any answers
-    file can: PyYAML keeps one pending "simple key" per open bracket and rescans them all for
-    each token, so 1 MB of ``[`` would otherwise take about a second (quadratic) before the
-    composer hits Python's recursion limit.
-    """
-
-    def fetch_flow_collection_start(self, TokenClass) -> None:
-        if self.flow_level >= MAX_DEPTH:
-            raise AnswersError(_NESTED)
-        super().fetch_flow_collection_start(TokenClass)
-
-    def add_indent(self, column: int) -> bool:
-        if len(self.indents) > MAX_DEPTH:
-            raise AnswersError(_NESTED)
-        return super().add_indent(column)
-
-
-def _compose_checked(text: str) -> object:
-    loader = _SafeNoAliasLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        _check_node(node, 0, set())
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
-
-
-_PLAIN_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
-}
-
-
-def _check_node(node: yaml.Node, depth: int, seen: set[int]) -> None:
-    if depth > MAX_DEPTH:
-        raise AnswersError(_NESTED)
-    if id(node) in seen:  # the composer hands back the anchored node for each alias
-        raise AnswersError("The file uses YAML anchors or aliases, which answers files never need.")
-    seen.add(id(node))
-    if node.tag not in _PLAIN_TAGS:
-        line = node.start_mark.line + 1
-        raise AnswersError(
-            f"Line {line}: the YAML tag {node.tag!r} is not allowed in an answers file."
-        )
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            _check_node(key, depth + 1, seen)
-            _check_node(value, depth + 1, seen)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _check_node(item, depth + 1, seen)
-
-
-def read_document(data: bytes, max_bytes: int = MAX_BYTES) -> object:
-    """Read untrusted YAML or JSON bytes into plain data, safely.
-
-    Checks the size first (``max_bytes``), then the encoding (:func:`decode`), then the syntax
-    with a reader that refuses tags, aliases and deep nesting, then refuses lone surrogates.
-    Shared by answers files and adviser reviews. Raises AnswersError with a message for the user.
-    """
-    if len(data) > max_bytes:
-        raise AnswersError(f"The file is {len(data):,} bytes; the limit is {max_bytes:,} bytes.")
-    text = decode(data)
-    if not text.strip():
-        raise AnswersError("The file is empty.")
-    try:
-        if text.lstrip().startswith("{"):
-            raw = json.loads(text)
-        else:
-            raw = _compose_checked(text)
-    except AnswersError:
-        raise
-    except (yaml.YAMLError, json.JSONDecodeError, RecursionError) as exc:
-        raise AnswersError(f"The file is not valid YAML or JSON: {_first_line(exc)}") from exc
-    except ValueError as exc:  # int() refuses numbers of more than 4,300 digits
-        raise AnswersError(
-            "The file holds a value that cannot be read (for example a number with thousands "
-            "of digits)."
-        ) from exc
-    _refuse_surrogates(raw)
-    return raw
 
 
 def shape_problems(exc: ValidationError, limit: int = 10) -> str:
@@ -220,11 +131,13 @@ def parse(data: bytes) -> AnswersFile:
         raise AnswersError(
             f"The file is {len(data):,} bytes; answers files are at most {MAX_BYTES:,} bytes."
         )
-    raw = read_document(data)
+    raw, bools = read_with_booleans(data, MAX_BYTES, MAX_NODES)
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise AnswersError(
             f"This is not an answers file of this tool (expected 'format: {FORMAT}' at the top)."
         )
+    _refuse_booleans(bools)
+    _refuse_too_many(raw.get("answers"))
     try:
         return AnswersFile.model_validate(raw)
     except ValidationError as exc:
@@ -233,30 +146,36 @@ def parse(data: bytes) -> AnswersFile:
         ) from exc
 
 
-def _refuse_surrogates(raw: object) -> None:
-    """Refuse lone surrogates, which only escapes (JSON ``"\\ud800"``) can produce: they are
-    not text, cannot be encoded as UTF-8 and would break the browser's text fields."""
-    stack = [raw]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            if _SURROGATE.search(value):
-                raise AnswersError(
-                    "The file contains an escape for a lone UTF-16 surrogate (such as \\ud800), "
-                    "which is not a character. Remove it and upload the file again."
-                )
-        elif isinstance(value, dict):
-            stack.extend(value.keys())
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
+def _refuse_too_many(answers: object) -> None:
+    """Refuse more than :data:`MAX_ANSWERS` answers or a list answer longer than
+    :data:`MAX_LIST_ITEMS` (the work per upload, and per later click, stays small)."""
+    if not isinstance(answers, dict):
+        return
+    if len(answers) > MAX_ANSWERS:
+        raise AnswersError(
+            f"The file holds {len(answers):,} answers; answers files of this tool hold at most "
+            f"{MAX_ANSWERS:,}."
+        )
+    for step_id, value in answers.items():
+        if isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
+            raise AnswersError(
+                f"The answer to {step_id} lists {len(value):,} items; a list answer has at most "
+                f"{MAX_LIST_ITEMS:,}."
+            )
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+def _refuse_booleans(bools: dict[Path, str]) -> None:
+    """Refuse an answer that YAML or JSON reads as true/false (``yes``, ``no``, ``on``, ``off``,
+    ``true``, ``False``, ...): no answer is a truth value, and a number answer must never
+    become 1 or 0. The message names the step and the value as written."""
+    for path, text in sorted(bools.items(), key=str):
+        if len(path) >= 2 and path[0] == "answers":
+            raise AnswersError(
+                f"The answer to {path[1]} is {text}, which is read as true or false; no answer "
+                "is true or false. Write a number for an amount; if you mean the word, put it "
+                f"in quotes ('{text}'), as for the options 'yes' and 'no' or the country code "
+                "'NO'."
+            )
 
 
 def dump(answers_file: AnswersFile) -> bytes:

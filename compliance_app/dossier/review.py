@@ -57,6 +57,10 @@ FORMAT_VERSION = 2
 MAX_BYTES = 2_500_000
 """Largest review document accepted, in bytes (checked before parsing). A review holds a
 frozen copy of the answers file (at most 1 MB) besides its own text."""
+MAX_NODES = 60_000
+"""Most YAML/JSON values in a review, counted while reading
+(:mod:`compliance_app.dossier.untrusted`): its own text (500 finding reviews, 200 next steps,
+2,000 log entries) and the frozen copy of the answers file (at most 5,000 values)."""
 
 ShortText = Annotated[str, Field(max_length=300)]
 LongText = Annotated[str, Field(max_length=20_000)]
@@ -308,7 +312,7 @@ def parse(data: bytes) -> Review:
             f"The review is {len(data):,} bytes; reviews are at most {MAX_BYTES:,} bytes."
         )
     try:
-        raw = answers_mod.read_document(data, MAX_BYTES)
+        raw = answers_mod.read_document(data, MAX_BYTES, MAX_NODES)
     except AnswersError as exc:
         raise ReviewError(f"The review cannot be read: {exc}") from exc
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:

@@ -2,10 +2,8 @@
 
 A PDF report of this tool carries, as PDF file attachments (``/EmbeddedFiles``):
 
-* ``answers.yaml``: the answers file exactly as
-  :func:`compliance_app.dossier.answers.dump` writes it;
-* ``review.yaml`` (only in a reviewed report): the adviser's review
-  (:mod:`compliance_app.dossier.review`);
+* ``answers.yaml``: the answers file as :func:`.answers.dump` writes it; ``review.yaml`` (only
+  in a reviewed report): the adviser's review (:mod:`compliance_app.dossier.review`);
 * ``manifest.json``: which files are attached with their SHA-256 and size, the report id, the
   rule base and the result at the time (finding codes, jurisdiction, authorisation), and the
   *seal*: the length of the PDF as written and a SHA-256 (or HMAC-SHA-256 with a server key)
@@ -25,16 +23,18 @@ never read for the assessment: a PAdES signature there is verified
 that does not verify refuses the upload; anything added after a signature is reported as a
 change after signing; other appended bytes are ignored with a warning.
 
-What the seal does not do: anyone holding the tool's source can recompute a SHA-256 seal, so it
-detects damage and naive edits, not a determined forger (see ``docs/review.md``). With a
-server key (HMAC) only holders of the key can seal.
+The seal detects damage and naive edits, not a determined forger: anyone with the tool's source
+can recompute a SHA-256 seal (``docs/review.md``); with a server key (HMAC) only its holders can.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import re
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
@@ -72,6 +72,13 @@ MANIFEST_FORMAT = "itar-ear-report-manifest"
 MAX_UPLOAD_BYTES = 10_000_000
 """Largest upload accepted (PDF or answers file), in bytes, checked before any parsing.
 Answers files are further limited to :data:`compliance_app.dossier.answers.MAX_BYTES` (1 MB)."""
+
+MAX_PARALLEL_UPLOADS = 2
+"""Uploads parsed at the same time in one process; more wait (parsing holds the GIL, so more
+at once would only slow every user's clicks)."""
+BUSY_WAIT_SECONDS = 20.0
+"""How long an upload waits for its turn before it is refused as "the server is busy"."""
+_PARSING = threading.BoundedSemaphore(MAX_PARALLEL_UPLOADS)
 
 PDF_EXTENSIONS = (".pdf",)
 ANSWERS_EXTENSIONS = (".yaml", ".yml", ".json")
@@ -170,6 +177,23 @@ class Upload:
         return list(self.manifest.result.codes) if self.manifest else None
 
 
+@contextlib.contextmanager
+def parsing_slot() -> Iterator[None]:
+    """One of the :data:`MAX_PARALLEL_UPLOADS` slots for parsing an upload in this process.
+
+    Raises UploadError (nothing was changed) if none is free within :data:`BUSY_WAIT_SECONDS`.
+    """
+    if not _PARSING.acquire(timeout=BUSY_WAIT_SECONDS):
+        raise UploadError(
+            "The server is busy reading other uploads, so this file was not read and nothing was "
+            "changed. Upload it again in a minute."
+        )
+    try:
+        yield
+    finally:
+        _PARSING.release()
+
+
 def read_upload(
     data: bytes,
     filename: str = "",
@@ -182,7 +206,8 @@ def read_upload(
     The kind is sniffed from the content (``%PDF-``), and must agree with the file name's
     extension when there is one (``.pdf``, ``.yaml``, ``.yml``, ``.json``). With ``key``, a PDF
     must carry a valid HMAC seal made with that key. ``trust_roots``: DER root certificates for
-    the signature check (default: ``COMPLIANCE_TRUSTED_CERTS``, see ``signing``). Raises
+    the signature check (default: ``COMPLIANCE_TRUSTED_CERTS``, see ``signing``). At most
+    :data:`MAX_PARALLEL_UPLOADS` files are parsed at once (:func:`parsing_slot`). Raises
     :class:`UploadError` (a subclass of ``AnswersError``) with a message for the user; never
     returns a partial result.
     """
@@ -192,6 +217,13 @@ def read_upload(
             "(a PDF report of this tool or an answers file of at most "
             f"{answers_mod.MAX_BYTES:,} bytes)."
         )
+    with parsing_slot():
+        return _read_upload(data, filename, key, trust_roots)
+
+
+def _read_upload(
+    data: bytes, filename: str, key: bytes | None, trust_roots: list[bytes] | None
+) -> Upload:
     name = filename.strip().lower()
     ext = "." + name.rsplit(".", 1)[1] if "." in name else ""
     is_pdf = data[:1024].lstrip(b"\x00\t\n\r\f ").startswith(b"%PDF-")

@@ -17,10 +17,12 @@ text               a string up to the step's ``max_length``
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
 
 import pycountry
 
-from compliance_app.rulebase.models import UNKNOWN, Step
+from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
 
 AnswerValue = str | float | list[str]
 
@@ -112,9 +114,45 @@ def normalize(step: Step, value: object) -> AnswerValue:
         if not isinstance(value, str):
             raise AnswerError("Enter text.")
         if len(value) > step.max_length:
-            raise AnswerError(f"Enter at most {step.max_length} characters.")
+            raise AnswerError(
+                f"Shorten this answer to at most {step.max_length:,} characters; it has "
+                f"{len(value):,}."
+            )
         return value
     raise AnswerError(f"Unknown step type {t}.")  # pragma: no cover - models forbid it
+
+
+def refused_answers(ruleset: Ruleset, answers: Mapping[str, object]) -> dict[str, str]:
+    """Step id -> why its answer was refused (the :class:`AnswerError` message), for every
+    answer to a step of ``ruleset`` that :func:`normalize` refuses, in rule-base order.
+
+    The evaluation treats such a step as not answered; callers say so instead of letting the
+    answer vanish. Answers to steps the rule base does not have are not checked here.
+    """
+    out: dict[str, str] = {}
+    for step_id, step in ruleset.steps.items():
+        if step_id in answers and answers[step_id] is not None:
+            try:
+                normalize(step, answers[step_id])
+            except AnswerError as exc:
+                out[step_id] = str(exc)
+    return out
+
+
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\ufeff\u061c"
+)
+"""Invisible characters that change the direction of the text around them (embeddings,
+overrides, isolates, the LRM/RLM/ALM marks) and the byte order mark: ``"Evil\u202eFDP.exe"``
+reads as ``"Evilexe.PDF"``. Wherever user text is shown they are shown as ``[U+202E]``
+(:func:`visible_controls`; the PDF does the same, ``docs/security.md``)."""
+_BIDI_RE = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+
+def visible_controls(text: object) -> str:
+    """``text`` with every :data:`BIDI_CONTROLS` character written as ``[U+XXXX]``; the stored
+    value is not changed (for display only)."""
+    return _BIDI_RE.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(text))
 
 
 def is_unknown(value: object) -> bool:

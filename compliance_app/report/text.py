@@ -10,7 +10,9 @@ Two pitfalls are handled here (``/work/shared/cases/pitfalls.md``, ReportLab):
   bundled in ``compliance_app/fonts`` (never a system font). A character that the regular *or*
   the bold face cannot draw (CJK, most emoji, control characters, lone surrogates) is
   replaced by a visible substitute such as ``[U+5317]`` and remembered, so that the report can
-  say that some characters could not be drawn.
+  say that some characters could not be drawn. Invisible text-direction controls
+  (:data:`compliance_app.engine.values.BIDI_CONTROLS`: ``U+202E`` and the like, which the font
+  draws as nothing and which reorder the text around them) get the same visible substitute.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph
+
+from compliance_app.engine.values import BIDI_CONTROLS
 
 FONT_DIR = Path(__file__).parent / "fonts"
 REGULAR = "ComplianceDejaVuSans"
@@ -85,7 +89,10 @@ def drawable() -> frozenset[int]:
 def _plain_chars() -> frozenset[str]:
     """Characters :meth:`TextSanitizer.plain` keeps as they are: drawable, not control, and
     the line break."""
-    return frozenset(ch for ch in map(chr, drawable()) if unicodedata.category(ch) != "Cc") | {"\n"}
+    return (
+        frozenset(ch for ch in map(chr, drawable()) if unicodedata.category(ch) != "Cc")
+        - BIDI_CONTROLS
+    ) | {"\n"}
 
 
 @dataclass
@@ -101,18 +108,18 @@ class TextSanitizer:
     def plain(self, text: object) -> str:
         """``text`` as a str the fonts can draw: no markup escaping (for canvas drawing).
 
-        Tabs become spaces, other control characters and characters outside the fonts become
-        ``[U+XXXX]``; line breaks are kept.
+        Tabs become spaces, other control characters, text-direction controls and characters
+        outside the fonts become ``[U+XXXX]``; line breaks are kept.
         """
         s = "" if text is None else str(text)
         s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
         if _plain_chars().issuperset(s):  # the usual case: nothing to replace
             return s
-        ok = drawable()
+        keep = _plain_chars()
         out: list[str] = []
         for ch in s:
             cp = ord(ch)
-            if ch == "\n" or (cp in ok and unicodedata.category(ch) != "Cc"):
+            if ch in keep:
                 out.append(ch)
             else:
                 self.missing.add(cp)
@@ -153,9 +160,9 @@ class TextSanitizer:
         shown = ", ".join(f"U+{cp:04X}" for cp in sorted(self.missing)[:20])
         more = " and others" if len(self.missing) > 20 else ""
         return (
-            "Some characters could not be drawn with the report's font and are shown as their "
-            f"Unicode code point in square brackets instead ({shown}{more}). The answers file "
-            "keeps the original text."
+            "Some characters could not be drawn with the report's font, or are invisible "
+            "text-direction controls, and are shown as their Unicode code point in square "
+            f"brackets instead ({shown}{more}). The answers file keeps the original text."
         )
 
 

@@ -6,8 +6,11 @@ Used by :mod:`compliance_app.storage.store` (the API) and by ``migrations/env.py
 
 from __future__ import annotations
 
+import logging
+import math
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,7 @@ DB_FILENAME = "drafts.sqlite3"
 APP_DIRNAME = "compliance-app"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _PG_MIGRATION_LOCK = 0x636F6D706C69  # pg_advisory_xact_lock key: "compli"
+log = logging.getLogger("compliance_app.storage.store")
 
 metadata = sa.MetaData(naming_convention={"pk": "pk_%(table_name)s", "ix": "ix_%(column_0_label)s"})
 drafts = sa.Table(
@@ -35,6 +39,12 @@ drafts = sa.Table(
     sa.Column("updated_at", sa.DateTime, nullable=False, index=True, comment="UTC"),
     sa.Column(
         "review", sa.Text, nullable=True, comment="adviser review as YAML (review.dump), or NULL"
+    ),
+    sa.Column(
+        "on_screen",
+        sa.Text,
+        nullable=True,
+        comment="the answer on screen, not yet confirmed with Next, as JSON, or NULL",
     ),
 )
 """The drafts. Change a table only together with a new migration (see ``docs/storage.md``)."""
@@ -76,7 +86,41 @@ screening_entries = sa.Table(
 
 
 class StorageError(Exception):
-    """The draft store failed. ``str(error)`` is a message for the user (no answer text)."""
+    """The draft store failed. ``str(error)`` is a short, true message for the user: no answer
+    text, no server path, no instructions for the operator. The details (path, database error,
+    what to configure) are logged for the operator (logger ``compliance_app.storage.store``)."""
+
+
+UNAVAILABLE = (
+    "Saving on this server is not available at the moment, so your answers are not saved here. "
+    "Download the answers file with Save progress to keep them."
+)
+"""What a user is told when the draft store cannot be opened at all (the details are logged)."""
+
+
+MAX_RETENTION_DAYS = 36_500
+"""Longest retention accepted (100 years; longer ones overflow date arithmetic)."""
+FAILED = {
+    "save": (
+        "Your answers could not be saved on this server. Download the answers file with Save "
+        "progress to keep them."
+    ),
+    "load": (
+        "Your saved answers could not be loaded from this server just now. Reload the page in "
+        "a moment, or upload your answers file."
+    ),
+    "delete": "Your saved answers could not be deleted just now. Try again in a moment.",
+    "purge": "Expired saved answers could not be deleted just now.",
+}
+"""What a user is told when one action of the draft store failed (the reason is logged)."""
+
+
+def why(exc: BaseException) -> str:
+    """An exception for the log: its type and the first line of its message (at most 200
+    characters; database errors are raised with their parameters hidden)."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = str(orig).strip().splitlines()
+    return f"{type(orig).__name__}: {lines[0][:200] if lines else ''}".rstrip(": ")
 
 
 class DraftNotFound(StorageError):
@@ -134,21 +178,68 @@ def default_url() -> str:
     return os.environ.get(ENV_DB_URL) or f"sqlite:///{default_data_dir() / DB_FILENAME}"
 
 
+def retention_problem(raw: str) -> str | None:
+    """Why ``raw`` is not a valid ``COMPLIANCE_RETENTION_DAYS`` (a message for the operator),
+    or None."""
+    try:
+        days = float(raw)
+    except ValueError:
+        days = math.nan
+    if math.isfinite(days) and 0 < days <= MAX_RETENTION_DAYS:
+        return None
+    return (
+        f"{ENV_RETENTION_DAYS} must be a number of days above 0 and at most "
+        f"{MAX_RETENTION_DAYS:,} (decimals allowed); it is {raw[:40]!r}."
+    )
+
+
 def default_retention_days() -> float:
+    """``$COMPLIANCE_RETENTION_DAYS`` (default 30). An invalid value (not a number, ``inf``,
+    0 or less, more than :data:`MAX_RETENTION_DAYS`) is logged and raises StorageError."""
     raw = os.environ.get(ENV_RETENTION_DAYS)
     if not raw:
         return DEFAULT_RETENTION_DAYS
-    try:
-        return float(raw)
-    except ValueError:
-        raise StorageError(f"{ENV_RETENTION_DAYS} must be a number of days.") from None
+    problem = retention_problem(raw)
+    if problem:
+        log.error("draft store: %s", problem)
+        raise StorageError(UNAVAILABLE)
+    return float(raw)
+
+
+def environment_problems(environ: Mapping[str, str] | None = None) -> list[str]:
+    """What is wrong with the storage settings ``COMPLIANCE_RETENTION_DAYS``,
+    ``COMPLIANCE_DB_URL`` and ``COMPLIANCE_DATA_DIR`` (messages for the operator; the URL is
+    never repeated, it may hold a password). Empty when they are fine or not set."""
+    env = os.environ if environ is None else environ
+    out: list[str] = []
+    if env.get(ENV_RETENTION_DAYS) and (problem := retention_problem(env[ENV_RETENTION_DAYS])):
+        out.append(problem)
+    if env.get(ENV_DB_URL):
+        try:
+            backend = make_url(env[ENV_DB_URL]).get_backend_name()
+        except Exception:  # noqa: BLE001 - any parse failure is a configuration error
+            backend = None
+        if backend not in ("sqlite", "postgresql"):
+            out.append(
+                f"{ENV_DB_URL} must be an SQLAlchemy URL of an SQLite or PostgreSQL database "
+                "(sqlite:////path/drafts.sqlite3, postgresql://user:password@host/db)."
+            )
+    elif env.get(ENV_DATA_DIR):
+        folder = Path(env[ENV_DATA_DIR]).expanduser()
+        existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+        if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK):
+            out.append(
+                f"{ENV_DATA_DIR} {str(folder)!r} is not a folder this process can create or write."
+            )
+    return out
 
 
 def _normalise_url(url: str | URL) -> URL:
     try:
         parsed = make_url(url)
     except Exception as exc:  # noqa: BLE001 - any parse failure is a configuration error
-        raise StorageError("The database URL is not valid.") from exc
+        log.error("draft store: the database URL is not valid (%s); check %s", why(exc), ENV_DB_URL)
+        raise StorageError(UNAVAILABLE) from exc
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, not psycopg2
     return parsed
@@ -165,10 +256,14 @@ def _prepare_sqlite_file(url: URL) -> None:
         fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
         os.close(fd)
     except OSError as exc:
-        raise StorageError(
-            f"The draft database folder {path.parent} cannot be created or written "
-            f"({exc.strerror}). Set {ENV_DATA_DIR} or {ENV_DB_URL}."
-        ) from exc
+        log.error(
+            "draft store: the folder %s cannot be created or written (%s); set %s or %s",
+            path.parent,
+            exc.strerror,
+            ENV_DATA_DIR,
+            ENV_DB_URL,
+        )
+        raise StorageError(UNAVAILABLE) from exc
 
 
 def make_engine(url: str | URL) -> Engine:

@@ -54,6 +54,9 @@ class Draft:
     """The adviser review the company opened (YAML of
     :func:`compliance_app.dossier.review.dump`), or None. A stored review that cannot be read
     is dropped (with a warning) when loading."""
+    on_screen_text: str | None = field(default=None, repr=False)
+    """The answer on the screen of the current question, not yet confirmed with Next (JSON
+    text written and read by :mod:`compliance_app.ui.drafts`), or None. Never an answer."""
 
     @property
     def review(self) -> review_mod.Review | None:
@@ -141,6 +144,20 @@ def _check_review(review: object) -> str | None:
             f"{MAX_DATA_CHARS:,})."
         )
     return review
+
+
+def _check_on_screen(text: object) -> str | None:
+    """The on-screen answer to store: JSON text, or None (nothing unconfirmed on screen)."""
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise TypeError("on_screen must be JSON text or None")
+    if len(text) > MAX_DATA_CHARS:
+        raise StorageError(
+            f"The answer on the screen is too large to save ({len(text):,} characters; at most "
+            f"{MAX_DATA_CHARS:,})."
+        )
+    return text
 
 
 def _parse_review(text: str | None, draft_id: str) -> review_mod.Review | None:

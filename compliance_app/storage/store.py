@@ -46,6 +46,9 @@ from compliance_app.storage.db import (
     ENV_DATA_DIR,
     ENV_DB_URL,
     ENV_RETENTION_DAYS,
+    FAILED,
+    MAX_RETENTION_DAYS,
+    UNAVAILABLE,
     DraftNotFound,
     InvalidDraftId,
     StaleDraftError,
@@ -60,6 +63,7 @@ from compliance_app.storage.db import (
     metadata,
     migrate,
     schema_revision,
+    why,
 )
 from compliance_app.storage.records import (
     MAX_DATA_CHARS,
@@ -67,6 +71,7 @@ from compliance_app.storage.records import (
     Draft,
     _aware,
     _check_id,
+    _check_on_screen,
     _check_page,
     _check_review,
     _key,
@@ -130,8 +135,9 @@ class DraftStore:
         migrate_on_start: bool = True,
     ) -> None:
         days = default_retention_days() if retention_days is None else retention_days
-        if not days > 0:
-            raise StorageError("The retention period must be more than 0 days.")
+        if not 0 < days <= MAX_RETENTION_DAYS:
+            log.error("draft store: retention %r days is not in (0, %d]", days, MAX_RETENTION_DAYS)
+            raise StorageError(UNAVAILABLE)
         self.retention = timedelta(days=days)
         self.clock = clock
         self.engine = make_engine(url if url is not None else default_url())
@@ -146,10 +152,14 @@ class DraftStore:
             raise
         except sa.exc.SQLAlchemyError as exc:
             self.engine.dispose()
-            raise StorageError(
-                "The draft database cannot be opened or prepared. Check the database URL "
-                "and that the server is running."
-            ) from exc
+            log.error(
+                "draft store: the database %s cannot be opened or prepared (%s); check %s "
+                "and that the database server is running",
+                self.engine.url.render_as_string(hide_password=True),
+                why(exc),
+                ENV_DB_URL,
+            )
+            raise StorageError(UNAVAILABLE) from exc
         log.info(
             "draft store ready: %s, retention %s days",
             self.engine.url.render_as_string(hide_password=True),
@@ -178,11 +188,10 @@ class DraftStore:
         return now - self.retention
 
     def _fail(self, action: str, exc: sa.exc.SQLAlchemyError) -> StorageError:
-        log.warning("draft store: %s failed: %s", action, type(exc).__name__)
-        return StorageError(
-            f"Your answers could not be {action} right now (the draft store is not reachable). "
-            "Try again in a moment, and download the answers file to keep a copy."
-        )
+        """The user's message for a failed ``action`` ("save", "load", "delete", "purge"); the
+        database's reason (a full disk, a read-only file, no connection) goes to the log."""
+        log.error("draft store: %s failed: %s", action, why(exc))
+        return StorageError(FAILED[action])
 
     def _maybe_purge(self, now: datetime) -> None:
         if self._last_purge is not None and now - self._last_purge < PURGE_INTERVAL:
@@ -202,14 +211,17 @@ class DraftStore:
         data: AnswersFile | Mapping[str, Any],
         page: str = "start",
         review: str | None = None,
+        on_screen: str | None = None,
     ) -> tuple[str, int]:
         """Store a new draft. Returns ``(draft_id, version)``; the version is 1.
 
         ``review``: the adviser review the company opened (text of ``review.dump(r)``), or None.
+        ``on_screen``: the unconfirmed answer on the screen (JSON text), or None.
         """
         text = _to_json(data)
         page = _check_page(page)
         review_text = _check_review(review)
+        on_screen = _check_on_screen(on_screen)
         now = self._now()
         draft_id = new_draft_id()
         try:
@@ -220,13 +232,14 @@ class DraftStore:
                         data=text,
                         page=page,
                         review=review_text,
+                        on_screen=on_screen,
                         version=1,
                         created_at=now,
                         updated_at=now,
                     )
                 )
         except sa.exc.SQLAlchemyError as exc:
-            raise self._fail("saved", exc) from exc
+            raise self._fail("save", exc) from exc
         log.info("draft %s created", log_tag(draft_id))
         self._maybe_purge(now)
         return draft_id, 1
@@ -246,7 +259,7 @@ class DraftStore:
                     log.info("draft %s expired and deleted", log_tag(draft_id))
                     row = None
         except sa.exc.SQLAlchemyError as exc:
-            raise self._fail("loaded", exc) from exc
+            raise self._fail("load", exc) from exc
         if row is None:
             return None
         try:
@@ -265,6 +278,7 @@ class DraftStore:
             updated_at=_aware(row.updated_at),
             expires_at=_aware(row.updated_at + self.retention),
             review_text=review_text,
+            on_screen_text=row.on_screen,
         )
 
     def save(
@@ -274,10 +288,13 @@ class DraftStore:
         page: str,
         expected_version: int,
         review: str | None = None,
+        on_screen: str | None = None,
     ) -> int:
-        """Replace the draft's data, page and review if it is still at ``expected_version``.
+        """Replace the draft's data, page, review and on-screen answer if it is still at
+        ``expected_version``.
 
         ``review`` replaces the stored review (text of ``review.dump(r)``); None clears it.
+        ``on_screen`` replaces the unconfirmed on-screen answer (JSON text); None clears it.
 
         Returns the new version. Raises StaleDraftError if it was saved since (another tab),
         DraftNotFound if it was deleted or has expired, InvalidDraftId for a malformed id.
@@ -288,6 +305,7 @@ class DraftStore:
         text = _to_json(data)
         page = _check_page(page)
         review_text = _check_review(review)
+        on_screen = _check_on_screen(on_screen)
         now = self._now()
         try:
             with self.engine.begin() as conn:
@@ -302,6 +320,7 @@ class DraftStore:
                         data=text,
                         page=page,
                         review=review_text,
+                        on_screen=on_screen,
                         version=drafts.c.version + 1,
                         updated_at=now,
                     )
@@ -313,7 +332,7 @@ class DraftStore:
                         sa.select(drafts.c.version, drafts.c.updated_at).where(drafts.c.key == key)
                     ).first()
         except sa.exc.SQLAlchemyError as exc:
-            raise self._fail("saved", exc) from exc
+            raise self._fail("save", exc) from exc
         if result.rowcount == 1:
             log.debug("draft %s saved (version %d)", log_tag(draft_id), new_version)
             return new_version
@@ -335,7 +354,7 @@ class DraftStore:
             with self.engine.begin() as conn:
                 deleted = conn.execute(drafts.delete().where(drafts.c.key == key)).rowcount
         except sa.exc.SQLAlchemyError as exc:
-            raise self._fail("deleted", exc) from exc
+            raise self._fail("delete", exc) from exc
         log.info("draft %s deleted by the user (%d row)", log_tag(draft_id), deleted)
         return deleted > 0
 
@@ -348,7 +367,7 @@ class DraftStore:
                     drafts.delete().where(drafts.c.updated_at < self._cutoff(moment))
                 ).rowcount
         except sa.exc.SQLAlchemyError as exc:
-            raise self._fail("purged", exc) from exc
+            raise self._fail("purge", exc) from exc
         self._last_purge = moment
         if count:
             log.info("purged %d expired draft(s)", count)

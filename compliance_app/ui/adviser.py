@@ -17,11 +17,12 @@ from compliance_app.dossier.answers import AnswersError
 from compliance_app.dossier.review import Review
 from compliance_app.dossier.transport import Upload
 from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.values import visible_controls as shown
 from compliance_app.rulebase.models import Ruleset
 from compliance_app.ui import adviser_sign, forms, login, review_view, screening_page
 from compliance_app.ui import review_forms as rf
 from compliance_app.ui import state as ui
-from compliance_app.ui.session import PAGE_ADVISER, enter, go, ss
+from compliance_app.ui.session import PAGE_ADVISER, button, enter, go, ss
 from compliance_app.ui.upload import UPLOAD_LABEL, read_new_upload, show_upgrade
 
 STATUS_OPTIONS = list(rf.STATUS_LABELS)
@@ -118,14 +119,14 @@ def show_assessment(af, ev) -> None:
     ):
         c1, c2 = st.columns([1, 2])
         c1.markdown(f"**{title}**")
-        c2.text(value or "(not given)")
+        c2.text(shown(value or "(not given)"))
     j_label, _j, a_label, _a = ui.summary(ev)
     st.subheader(f"Jurisdiction: {j_label}")
     st.subheader(f"US authorisation needed: {a_label}")
     with st.expander("The company's answers"):
         for entry in ev.trail:
             st.markdown(f"**{ui.md_escape(entry.question)}**")
-            st.text(entry.answer_text)
+            st.text(shown(entry.answer_text))
 
 
 def show_changes(ruleset: Ruleset, af, ev) -> None:
@@ -193,7 +194,7 @@ def page_adviser(ruleset: Ruleset) -> None:
     enter(PAGE_ADVISER, {})
     st.title("Review an assessment (adviser)")
     if not login.gate():
-        st.button("Back to the start page", key="adviser_exit", on_click=go, args=(ui.PAGE_START,))
+        button("Back to the start page", "adviser_exit", go, (ui.PAGE_START,))
         return
     st.markdown(
         "Upload the PDF report (or the answers file) the company sent you. You see its "
@@ -202,7 +203,7 @@ def page_adviser(ruleset: Ruleset) -> None:
         "report, signed with your certificate. **Nothing you enter here is saved on the "
         "server**: download the reviewed report before you leave."
     )
-    st.button("Back to the start page", key="adviser_exit", on_click=go, args=(ui.PAGE_START,))
+    button("Back to the start page", "adviser_exit", go, (ui.PAGE_START,))
     up, ukey = read_new_upload("review_upload", UPLOAD_LABEL + " to review")
     if up is not None and ukey is not None:
         load(ruleset, up, ukey)

@@ -21,7 +21,7 @@ from compliance_app.rulebase.models import Ruleset
 from compliance_app.ui import review_forms as rf
 from compliance_app.ui import review_view
 from compliance_app.ui import state as ui
-from compliance_app.ui.pages import build_cached
+from compliance_app.ui.results import build_cached
 from compliance_app.ui.session import ss
 
 SIGN_LABEL = "Sign off"
@@ -169,10 +169,9 @@ def section(ruleset: Ruleset, r: Review, ev, form_review: Callable) -> None:
         )
     st.subheader("Without a digital signature")
     key = ui.upload_key(review_mod.dump(signed), ss.adviser["report_id"])
-    pdf, problem = build_cached("adviser_pdf", key, lambda: build_reviewed(ruleset, signed, False))
-    if pdf is None:
-        st.error("The reviewed report could not be built.")
-        st.text(problem or "")
+    pdf = build_cached("adviser_pdf", key, lambda: build_reviewed(ruleset, signed, False))
+    if pdf is None:  # the reason is in the server log (it may name server paths)
+        st.error("The reviewed report could not be built. Try again later.")
         return
     st.download_button(
         DOWNLOAD_LABEL,

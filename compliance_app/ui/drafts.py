@@ -1,15 +1,20 @@
 """The wizard's side of the draft store, without Streamlit (pitfall S6).
 
-``streamlit_app.py`` keeps ``answers``, ``company``, ``page`` and the company-side adviser
-``review`` (from a reviewed PDF) in session state (see :mod:`compliance_app.ui.state`); all
-four are saved with the draft and restored from it. The functions here take that state and the
-URL query parameters as plain mutable mappings (``st.session_state``, ``st.query_params``;
-dicts in the tests) and a :class:`~compliance_app.storage.store.DraftStore` (None when it cannot be
-opened):
+``streamlit_app.py`` keeps ``answers``, ``company``, ``page``, the company-side adviser
+``review`` (from a reviewed PDF) and ``on_screen`` (the answer on the screen of the current
+question, not yet confirmed with Next: ``{"step": id, "value": raw}`` or None) in session state
+(see :mod:`compliance_app.ui.state`); all five are saved with the draft and restored from it.
+The on-screen answer is kept apart from the answers: it is shown again after a reload or a
+restart, and becomes an answer only when the user presses Next. The functions here take that
+state and the URL query parameters as plain mutable mappings (``st.session_state``,
+``st.query_params``; dicts in the tests) and a :class:`~compliance_app.storage.store.DraftStore`
+(None when it cannot be opened):
 
 - :func:`open_draft` once per browser session: resume the draft named by ``?draft=``;
-- :func:`persist` after every navigation: create the draft on first use, then save it, with
-  stale writes from another tab detected and the newer answers taken over;
+- :func:`persist` after every navigation and every change on screen: create the draft on first
+  use, then save it, with stale writes from another tab detected and the newer answers taken
+  over;
+- :func:`screen_widget_values` and :func:`unconfirmed`: the on-screen answer to widgets and back;
 - :func:`sync_url` on every run: put the draft id into the URL;
 - :func:`delete_data` for "Delete my data".
 
@@ -19,6 +24,8 @@ User-facing messages go to ``state["storage_problem"]`` (a warning) and
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +33,7 @@ from typing import Any
 from compliance_app.dossier import review as review_mod
 from compliance_app.dossier.answers import AnswersError, AnswersFile
 from compliance_app.dossier.screening import ScreeningRecord
-from compliance_app.rulebase.models import Ruleset
+from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
 from compliance_app.storage.store import (
     Draft,
     DraftNotFound,
@@ -34,7 +41,17 @@ from compliance_app.storage.store import (
     StaleDraftError,
     StorageError,
 )
-from compliance_app.ui.state import COMPANY_FIELDS, answers_file, check_ruleset, resolve_page
+from compliance_app.ui.state import (
+    COMPANY_FIELDS,
+    answers_file,
+    check_ruleset,
+    raw_from_widgets,
+    resolve_page,
+    step_page,
+    stored_value,
+    widget_initial_values,
+    widget_key,
+)
 
 DRAFT_PARAM = "draft"
 """URL query parameter that carries the draft id (nothing else goes into the URL)."""
@@ -54,6 +71,7 @@ STATE_DEFAULTS: dict[str, object] = {
     "draft_off": False,
     "storage_problem": None,
     "storage_notice": None,
+    "on_screen": None,
 }
 """Session-state keys used here, with their initial values (add them to ``init_state``)."""
 
@@ -73,6 +91,8 @@ class Resumed:
     """The adviser review the company had opened (from a reviewed PDF), or None."""
     screening: ScreeningRecord | None = None
     """The parties screened (the answers file's ``screening`` section), or None."""
+    on_screen: dict[str, object] | None = None
+    """The unconfirmed answer on the screen of the resumed page (:func:`screen_of`), or None."""
 
 
 def resume_draft(ruleset: Ruleset, draft: Draft) -> Resumed:
@@ -88,14 +108,16 @@ def resume_draft(ruleset: Ruleset, draft: Draft) -> Resumed:
         raise AnswersError(str(exc)) from exc
     warnings = check_ruleset(ruleset, af, "This saved assessment", "Start a new assessment.")
     answers = dict(af.answers)
+    page = resolve_page(ruleset, answers, draft.page)
     return Resumed(
         answers=answers,
         company={f: getattr(af.company, f) for f in COMPANY_FIELDS},
-        page=resolve_page(ruleset, answers, draft.page),
+        page=page,
         version=draft.version,
         warnings=warnings,
         review=draft.review,
         screening=af.screening,
+        on_screen=screen_of(ruleset, draft.on_screen_text, page),
     )
 
 
@@ -114,6 +136,69 @@ def review_text(review: review_mod.Review | None) -> str | None:
     return None if review is None else review_mod.dump(review).decode("utf-8")
 
 
+def screen_text(on_screen: Mapping[str, object] | None) -> str | None:
+    """What is saved of the on-screen answer: JSON text, or None."""
+    return None if on_screen is None else json.dumps(dict(on_screen), ensure_ascii=False)
+
+
+def screen_of(ruleset: Ruleset, text: str | None, page: str) -> dict[str, object] | None:
+    """The stored on-screen answer if it belongs to ``page`` (a step page) and can be shown by
+    that step's widgets; None otherwise (also for damaged text: the answers are resumed)."""
+    try:
+        data = json.loads(text) if text else None
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or set(data) != {"step", "value"}:
+        return None
+    step = ruleset.steps.get(str(data["step"]))
+    if step is None or page != step_page(step.id):
+        return None
+    return {"step": step.id, "value": data["value"]}
+
+
+MAX_SCREEN_CHARS = 100_000
+"""Longest text kept as an unconfirmed on-screen answer (question limits are at most 20,000;
+Next refuses a longer text with its length)."""
+
+
+def screen_widget_values(step: Step, raw: object) -> dict[str, object]:
+    """Session-state values that make the step's widgets show ``raw``, an unconfirmed answer as
+    :func:`raw_from_widgets` read it (maybe not valid yet: an empty list, an over-long text).
+    Anything that does not fit a widget of this step is left out (the widget starts empty)."""
+    key = widget_key(step.id)
+    t = step.type
+    options = step.option_values()
+    if t in ("yes_no", "yes_no_unknown", "one"):
+        return {key: raw if isinstance(raw, str) and raw in options else None}
+    if t == "many":
+        chosen = raw if isinstance(raw, list) else []
+        return {widget_key(step.id, v): v in chosen for v in options}
+    if t in ("country", "countries"):
+        ok = [v for v in (raw if isinstance(raw, list) else [raw]) if _is_choice(step, v)]
+        return {key: ok if t == "countries" else (ok[0] if ok else None)}
+    if t == "number":
+        number = raw if isinstance(raw, float) and math.isfinite(raw) else None
+        out: dict[str, object] = {key: number}
+        if step.allow_unknown:
+            out[widget_key(step.id, UNKNOWN)] = raw == UNKNOWN
+        return out
+    return {key: raw if isinstance(raw, str) and len(raw) <= MAX_SCREEN_CHARS else ""}
+
+
+def _is_choice(step: Step, value: object) -> bool:
+    """True if ``value`` is one choice of a country or countries step."""
+    return stored_value(step, [value] if step.type == "countries" else value) is not None
+
+
+def unconfirmed(step: Step, raw: object, stored: object) -> object | None:
+    """``raw`` (what the widgets hold) if it differs from the confirmed answer ``stored``, else
+    None: the on-screen answer that a draft keeps apart from the answers."""
+    confirmed = raw_from_widgets(step, widget_initial_values(step, stored))
+    if raw == confirmed or (isinstance(raw, str) and len(raw) > MAX_SCREEN_CHARS):
+        return None
+    return raw
+
+
 # --- session flow -----------------------------------------------------------------------------
 
 
@@ -121,7 +206,7 @@ def adopt(state: State, ruleset: Ruleset, draft: Draft) -> None:
     """Replace the session's answers, company, page, review and version with a stored draft."""
     r = resume_draft(ruleset, draft)
     state["answers"], state["company"], state["page"] = r.answers, r.company, r.page
-    state["review"], state["screening"] = r.review, r.screening
+    state["review"], state["screening"], state["on_screen"] = r.review, r.screening, r.on_screen
     state["draft_id"], state["draft_version"] = draft.id, r.version
     state["drawn_page"] = None  # the widgets are refilled from the answers
     if r.warnings:
@@ -164,15 +249,21 @@ def persist(state: State, store: DraftStore | None, ruleset: Ruleset) -> None:
         return
     data = draft_data(ruleset, state["answers"], state["company"], state.get("screening"))
     review = review_text(state.get("review"))
+    screen = screen_text(state.get("on_screen"))
     draft_id = state.get("draft_id")
     try:
         if draft_id is None:
             state["draft_id"], state["draft_version"] = store.create(
-                data, state["page"], review=review
+                data, state["page"], review=review, on_screen=screen
             )
         else:
             state["draft_version"] = store.save(
-                draft_id, data, state["page"], state["draft_version"], review=review
+                draft_id,
+                data,
+                state["page"],
+                state["draft_version"],
+                review=review,
+                on_screen=screen,
             )
         state["storage_problem"] = None
     except StaleDraftError as exc:
@@ -207,8 +298,8 @@ def delete_data(state: State, params: MutableMapping[str, str], store: DraftStor
     if draft_id is not None:
         if store is None:
             state["storage_problem"] = (
-                "Your saved answers could not be deleted now (the draft store is not "
-                "reachable). Try again in a moment."
+                "Your saved answers could not be deleted now: saving on this server is not "
+                "available at the moment. Try again later."
             )
             return False
         try:

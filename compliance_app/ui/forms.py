@@ -18,7 +18,7 @@ import pycountry
 from compliance_app.dossier import versions
 from compliance_app.dossier.answers import AnswersFile
 from compliance_app.engine.results import Evaluation
-from compliance_app.engine.values import AnswerError
+from compliance_app.engine.values import BIDI_CONTROLS, AnswerError, visible_controls
 from compliance_app.rulebase.models import Ruleset
 
 COMPANY_MAX = 300
@@ -108,6 +108,17 @@ def check_text_answer(raw: object, limit: int) -> None:
     problem = length_problem(raw, limit)
     if problem:
         raise AnswerError(problem)
+
+
+def controls_note(value: object) -> str | None:
+    """A note for an input box whose text holds invisible text-direction controls (the box
+    shows the text as typed, which may then read in the wrong order), else None."""
+    if isinstance(value, str) and not BIDI_CONTROLS.isdisjoint(value):
+        return (
+            "This text contains invisible text-direction characters. With them shown, it reads: "
+            + visible_controls(value)
+        )
+    return None
 
 
 COMPANY_LABELS = {

@@ -5,23 +5,23 @@ User text is shown with ``st.text`` or escaped, never as Markdown or HTML.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
-from compliance_app.dossier import review as review_mod
 from compliance_app.engine.evaluation import evaluate
-from compliance_app.engine.values import AnswerError, country_name
+from compliance_app.engine.values import AnswerError
+from compliance_app.engine.values import visible_controls as shown
 from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
 from compliance_app.storage import store as storage
 from compliance_app.ui import forms, review_view, screening_page
 from compliance_app.ui import state as ui
+from compliance_app.ui.drafts import screen_widget_values
 from compliance_app.ui.session import (
     PAGE_ADVISER,
-    answers_bytes,
+    button,
     enter,
     get_store,
     go,
+    note_screen,
     save_button,
     ss,
 )
@@ -101,8 +101,14 @@ INTRO = (
 )
 
 
+def given(defaults: dict[str, object], key: str, param: str) -> dict[str, object]:
+    """``{param: defaults[key]}`` if the widget must take a default (see ``session.enter``)."""
+    return {param: defaults[key]} if key in defaults else {}
+
+
 def page_start(ruleset: Ruleset) -> None:
-    enter(ui.PAGE_START, {ui.company_key(f): ss.company.get(f, "") for f in forms.COMPANY_LABELS})
+    keys = {f: ui.company_key(f) for f in forms.COMPANY_LABELS}
+    d = enter(ui.PAGE_START, {k: ss.company.get(f, "") for f, k in keys.items()})
     st.title(ruleset.meta.title.en)
     review_view.banner(ruleset)
     st.info(storage_note())
@@ -114,9 +120,11 @@ def page_start(ruleset: Ruleset) -> None:
     for f, label in forms.COMPANY_LABELS.items():
         if f in errors:
             st.error(errors[f])
-        st.text_input(label, key=ui.company_key(f))
+        st.text_input(label, key=keys[f], **given(d, keys[f], "value"))
+        if note := forms.controls_note(ss.get(keys[f])):
+            st.caption(ui.md_escape(note))
     label = START_LABELS[1] if ss.answers else START_LABELS[0]
-    st.button(label, key="start", type="primary", on_click=on_start, args=(ruleset,))
+    button(label, "start", on_start, (ruleset,), type="primary")
     if ss.answers:
         save_button(ruleset, "save_start")
     st.subheader("Continue a saved assessment")
@@ -126,11 +134,12 @@ def page_start(ruleset: Ruleset) -> None:
         "Review an assessment a company sent you (its PDF report or answers file): agree or "
         "dispute each finding, comment, sign off and download the reviewed report."
     )
-    st.button(ADVISER_LABEL, key="adviser_mode", on_click=go, args=(PAGE_ADVISER,))
+    button(ADVISER_LABEL, "adviser_mode", go, (PAGE_ADVISER,))
 
 
-def draw_widget(step: Step) -> None:
-    """The step's input, with a visible label (the question is the page heading)."""
+def draw_widget(step: Step, d: dict[str, object]) -> None:
+    """The step's input, with a visible label (the question is the page heading). ``d``: the
+    widgets' default values (only in a session's first run, see ``session.enter``)."""
     key = ui.widget_key(step.id)
     t = step.type
     if t in ("yes_no", "yes_no_unknown", "one"):
@@ -139,7 +148,7 @@ def draw_widget(step: Step) -> None:
         st.radio(
             "Choose one",
             options,
-            index=None,
+            index=options.index(d[key]) if d.get(key) in options else None,
             format_func=step.label_of,
             key=key,
             captions=[hints.get(v, "") for v in options] if hints else None,
@@ -149,7 +158,8 @@ def draw_widget(step: Step) -> None:
         for v in step.option_values():
             if v == UNKNOWN:
                 st.caption("or")
-            st.checkbox(step.label_of(v), key=ui.widget_key(step.id, v))
+            k = ui.widget_key(step.id, v)
+            st.checkbox(step.label_of(v), key=k, **given(d, k, "value"))
     elif t in ("country", "countries"):
         labels = forms.country_labels()
         options = list(labels) + ([UNKNOWN] if step.allow_unknown else [])
@@ -158,7 +168,7 @@ def draw_widget(step: Step) -> None:
             st.selectbox(
                 "Country (type a name or a two-letter code)",
                 options,
-                index=None,
+                index=options.index(d[key]) if d.get(key) in options else None,
                 format_func=names.get,
                 placeholder="Choose a country",
                 key=key,
@@ -170,14 +180,19 @@ def draw_widget(step: Step) -> None:
                 format_func=names.get,
                 placeholder="Choose countries",
                 key=key,
+                default=d.get(key),
+                select_all=False,  # Enter picks the first match, never "Select 16 matches"
             )
     elif t == "number":
         unit = f" in {step.unit.en}" if step.unit else ""
-        st.number_input(f"Amount{unit}", value=None, format="%.2f", key=key)
+        st.number_input(f"Amount{unit}", value=d.get(key), format="%.2f", key=key)
         if step.allow_unknown:
-            st.checkbox(IDK, key=ui.widget_key(step.id, UNKNOWN))
+            k = ui.widget_key(step.id, UNKNOWN)
+            st.checkbox(IDK, key=k, **given(d, k, "value"))
     else:
-        st.text_area("Your answer (optional)", key=key)
+        st.text_area("Your answer (optional)", key=key, **given(d, key, "value"))
+        if note := forms.controls_note(ss.get(key)):
+            st.caption(ui.md_escape(note))
         st.caption(f"At most {step.max_length:,} characters.")
 
 
@@ -191,7 +206,13 @@ def page_step(ruleset: Ruleset, step_id: str) -> None:
     stored = ss.answers.get(step_id)
     if stored is None and step_id == forms.country_step(ruleset):
         stored = ss.company.get("country") or None  # from an older answers file
-    enter(ui.step_page(step_id), ui.widget_initial_values(step, stored))
+    screen = ss.on_screen if ss.on_screen and ss.on_screen["step"] == step_id else None
+    values = (
+        screen_widget_values(step, screen["value"])
+        if screen
+        else ui.widget_initial_values(step, stored)
+    )
+    d = enter(ui.step_page(step_id), values)
     prog = ui.progress(ruleset, ss.answers, step_id)
     if ss.error:
         st.error("There is a problem: " + ui.md_escape(ss.error))
@@ -208,15 +229,16 @@ def page_step(ruleset: Ruleset, step_id: str) -> None:
             st.markdown(step.help.en)
     if ss.error:
         st.error(ui.md_escape(ss.error))
-    draw_widget(step)
+    draw_widget(step, d)
+    note_screen(ruleset, step_id)
     if step_id in screening_page.SCREENING_STEPS:
         screening_page.panel(ui.step_page(step_id), "parties_from_step")
     if step.citations:
         st.caption("References")
         links([ruleset.citations[c] for c in step.citations if c in ruleset.citations])
     back, nxt = st.columns(2)
-    back.button("Back", key="back", on_click=on_back, args=(ruleset, step_id))
-    nxt.button("Next", key="next", type="primary", on_click=on_next, args=(ruleset, step_id))
+    button("Back", "back", on_back, (ruleset, step_id), where=back)
+    button("Next", "next", on_next, (ruleset, step_id), where=nxt, type="primary")
     save_button(ruleset, "save_step")
 
 
@@ -235,24 +257,18 @@ def page_review(ruleset: Ruleset) -> None:
     for f, title in (("name", "Name"), ("contact", "Contact"), ("assessment_title", "Title")):
         c1, c2 = st.columns([2, 3])
         c1.markdown(f"**{title}**")
-        c2.text(ss.company.get(f) or "(not given)")
-    st.button(
-        "Change company details", key="change_company", on_click=go, args=(ui.PAGE_START, True)
-    )
+        c2.text(shown(ss.company.get(f) or "(not given)"))
+    button("Change company details", "change_company", go, (ui.PAGE_START, True))
     st.subheader("Your answers")
     for entry in ev.trail:
         if entry.step_id == ev.pending_step:
             continue
         c1, c2 = st.columns([1, 1])
         c1.markdown(f"**{ui.md_escape(entry.question)}**")
-        c2.text(entry.answer_text)
-        c2.button(
-            change_label(entry.question),
-            key=f"change_{entry.step_id}",
-            type="tertiary",
-            on_click=go,
-            args=(ui.step_page(entry.step_id), True),
-        )
+        c2.text(shown(entry.answer_text))
+        page = ui.step_page(entry.step_id)
+        label = change_label(entry.question)
+        button(label, f"change_{entry.step_id}", go, (page, True), where=c2, type="tertiary")
     if ev.unused_answers:
         st.caption(
             f"{len(ev.unused_answers)} earlier answer(s) are no longer on your path: they are "
@@ -260,132 +276,9 @@ def page_review(ruleset: Ruleset) -> None:
         )
     screening_page.panel(ui.PAGE_REVIEW, "parties_from_review")
     if ev.complete:
-        st.button(
-            "See results", key="see_results", type="primary", on_click=go, args=(ui.PAGE_RESULTS,)
-        )
+        button("See results", "see_results", go, (ui.PAGE_RESULTS,), type="primary")
     else:
         st.warning("You have not answered every question yet.")
-        st.button(
-            "Continue",
-            key="continue",
-            type="primary",
-            on_click=go,
-            args=(ui.step_page(ev.pending_step),),
-        )
-    st.button(
-        "Back",
-        key="review_back",
-        on_click=go,
-        args=(ui.review_back_page(ruleset, ss.answers), False),
-    )
+        button("Continue", "continue", go, (ui.step_page(ev.pending_step),), type="primary")
+    button("Back", "review_back", go, (ui.review_back_page(ruleset, ss.answers), False))
     save_button(ruleset, "save_review")
-
-
-def finding_block(f, questions: dict[str, str], severity: str) -> None:
-    fr = ss.review.of(f.code) if ss.review is not None else None
-    if ss.review is not None:  # the adviser's view is never hidden in a closed expander
-        review_view.review_note(ss.review, f.code)
-    disputed = fr is not None and fr.status in ("disputed", "qualified")
-    title = f"{f.title} ({f.code}){review_view.title_suffix(f.code)}"
-    with st.expander(title, expanded=disputed or severity in ("critical", "high")):
-        st.markdown(f.explanation)
-        if f.countries:
-            names = ", ".join(f"{country_name(c)} ({c})" for c in f.countries)
-            st.markdown("**Countries concerned:** " + ui.md_escape(names))
-        if f.next_steps:
-            st.markdown(
-                "**Next steps**\n" + "".join(f"\n- {ui.md_escape(s)}" for s in f.next_steps)
-            )
-        if f.citations:
-            st.markdown("**References**")
-            links(f.citations)
-        why = [
-            f"- Rule {x.rule_id} ({ui.md_escape(x.rule_title)}), from your answers to: "
-            + "; ".join(ui.md_escape(questions.get(s, s)) for s in x.steps)
-            for x in f.fired_by
-        ]
-        if why or f.derived:
-            st.markdown("**Why**\n" + "".join("\n" + w for w in why))
-            if f.derived:
-                st.caption(f.derived)
-
-
-def page_results(ruleset: Ruleset) -> None:
-    enter(ui.PAGE_RESULTS, {})
-    meta = ruleset.meta
-    ev = evaluate(ruleset, ss.answers)
-    st.title("Results")
-    review_view.banner(ruleset)
-    st.warning("**Guidance only, not legal advice.** " + meta.disclaimer.en)
-    show_upgrade(ss.upgrade)
-    j_label, j_text, a_label, a_text = ui.summary(ev)
-    st.subheader(f"Jurisdiction: {j_label}")
-    st.markdown(j_text)
-    st.subheader(f"US authorisation needed: {a_label}")
-    st.markdown(a_text)
-    st.caption(f"Rules {meta.id} {meta.version}, regulations as of {meta.regulations_as_of}.")
-    if ev.open_questions:
-        st.header("Questions for your adviser")
-        for q in ev.open_questions:
-            st.markdown(
-                f"**{ui.md_escape(q.question)}**\n\n- Why it matters: {ui.md_escape(q.why)}\n"
-                f"- Who can answer: {ui.md_escape(q.who)}\n- Document to ask for: "
-                f"{ui.md_escape(q.document)}"
-            )
-    st.header("Findings")
-    questions = {s: ruleset.steps[s].question.en for s in ev.path}
-    for severity, items in ui.findings_by_severity(ev):
-        st.subheader(f"{severity.capitalize()} ({len(items)})")
-        for f in items:
-            finding_block(f, questions, severity)
-    screening_page.panel(ui.PAGE_RESULTS, "parties_from_results")
-    if ss.review is not None:
-        review_view.show_review(ruleset, ss.review, ev)
-    if ev.calculations:
-        st.header("Calculations")
-        for c in ev.calculations:
-            st.text(c)
-    st.header("Download")
-    pdf_buttons(ruleset, ev)
-    save_button(ruleset, "save_results")
-    st.button("Back to your answers", key="to_review", on_click=go, args=(ui.PAGE_REVIEW,))
-
-
-def build_cached(cache: str, key: str, build) -> tuple[bytes | None, str | None]:
-    """``build()`` once per ``key`` (kept in session state under ``cache``); a failure is
-    returned as text, never raised (the report is another module)."""
-    cached = ss.get(cache)
-    if not cached or cached[0] != key:
-        try:
-            cached = (key, build(), None)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, the page still works
-            cached = (key, None, f"{type(exc).__name__}: {exc}")
-        ss[cache] = cached
-    return cached[1], cached[2]
-
-
-def pdf_buttons(ruleset: Ruleset, ev) -> None:
-    review = ss.review
-    data = answers_bytes(ruleset)
-    if review is not None:
-        data += b"\0" + review_mod.dump(review)
-
-    def build() -> bytes:
-        from compliance_app.report.builder import build_pdf
-
-        af = ui.answers_file(ruleset, ss.answers, ss.company, ss.screening)
-        return build_pdf(ruleset.meta, af, ev, review=review)
-
-    pdf, problem = build_cached("pdf_cache", ui.upload_key(data), build)
-    if pdf is None:
-        st.error("The PDF report could not be built. Save the answers file and try again later.")
-        st.text(problem or "")
-    else:
-        st.download_button(
-            "Download the report (PDF)",
-            data=pdf,
-            file_name=f"export-assessment-report-{dt.date.today().isoformat()}.pdf",
-            mime="application/pdf",
-            key="pdf",
-            on_click="ignore",
-        )

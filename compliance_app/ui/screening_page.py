@@ -16,7 +16,7 @@ from compliance_app.storage import store as storage
 from compliance_app.ui import forms
 from compliance_app.ui import screening_state as sst
 from compliance_app.ui import state as ui
-from compliance_app.ui.session import enter, go, persist, save_button, ss
+from compliance_app.ui.session import button, enter, go, persist, save_button, ss
 
 SCREENING_STEPS = ("m8_screening",)
 """Question pages that offer the parties page (the question about screening results)."""
@@ -114,7 +114,7 @@ def page_parties(ruleset) -> None:  # noqa: ANN001
         "Role in this deal", list(ROLES), index=None, format_func=ROLES.get,
         placeholder="Choose a role", key="party_role",
     )  # fmt: skip
-    st.button("Screen this party", key="screen_party", type="primary", on_click=on_add_party)
+    button("Screen this party", "screen_party", on_add_party, type="primary")
     record: ScreeningRecord | None = ss.screening
     st.subheader(f"Parties screened ({len(record.parties) if record else 0})")
     for i, p in enumerate(record.parties if record else []):
@@ -142,7 +142,7 @@ def page_parties(ruleset) -> None:  # noqa: ANN001
             "Screen every party again", key="rescreen_all", on_click=on_rescreen, args=(None,)
         )
     back = ss.get("parties_back") or ui.PAGE_REVIEW
-    st.button("Back", key="parties_back_button", on_click=go, args=(back,))
+    button("Back", "parties_back_button", go, (back,))
     save_button(ruleset, "save_parties")
 
 
@@ -166,7 +166,7 @@ def panel(back: str, key: str) -> None:
         for p in record.parties:
             level, text = sst.outcome_text(p)
             _show(level, f"{p.name}: {text}")
-    st.button("Screen the parties", key=key, on_click=open_parties, args=(back,))
+    button("Screen the parties", key, open_parties, (back,))
 
 
 # --- adviser side --------------------------------------------------------------------------------

@@ -2,15 +2,27 @@
 
 State (``st.session_state``): ``answers`` (step id -> value), ``company``, ``page`` ("start" |
 "step:<id>" | "review" | "results" | "adviser"), the draft keys of
-:data:`compliance_app.ui.drafts.STATE_DEFAULTS`, the company-side ``review`` (from a reviewed
-PDF; saved with the draft and restored from it) and ``upgrade`` (rule-base changes since an
-uploaded file). No widget owns the answers (pitfall S1).
+:data:`compliance_app.ui.drafts.STATE_DEFAULTS` (``on_screen`` among them: the unconfirmed
+answer on screen), the company-side ``review`` (from a reviewed PDF; saved with the draft and
+restored from it) and ``upgrade`` (rule-base changes since an uploaded file). No widget owns
+the answers (pitfall S1).
+
+A new browser session on an open page (the server restarted, or the connection was lost for
+long) starts with the browser's widget values but without the widgets' callbacks: Streamlit
+runs a callback only for a widget it has seen in this session. So in the session's first run
+(``fresh``) :func:`enter` hands the page's values to the widgets as their default parameters
+instead of writing them into the session state: a value the browser sent wins, and a plain
+reload shows the saved one. A click whose callback did not run is reported by :func:`button`
+(:data:`MISSED_CLICK`), never lost silently.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -18,23 +30,43 @@ from compliance_app.rulebase.loader import DEFAULT_RULES_DIR, RulesetError, cach
 from compliance_app.rulebase.models import Ruleset
 from compliance_app.storage import store as storage
 from compliance_app.ui import drafts as storage_ui
+from compliance_app.ui import settings
 from compliance_app.ui import state as ui
 
+log = logging.getLogger(__name__)
 ss = st.session_state
 PAGE_ADVISER = "adviser"
 """Adviser review mode: not part of the company's assessment, never saved as a draft."""
 
 
+_LOGGED: set[str] = set()
+
+
+def check_settings() -> None:
+    """Log every wrong setting (:mod:`compliance_app.ui.settings`) once per process, for the
+    operator. Visitors are not shown them: a wrong storage setting makes the draft store
+    unavailable (they are told their answers are not saved here), a wrong rule-base folder
+    stops the app in :func:`load_rules`."""
+    for problem in settings.problems():
+        if problem not in _LOGGED:
+            _LOGGED.add(problem)
+            log.error("setting refused: %s", problem)
+
+
 def load_rules() -> Ruleset:
-    rules_dir = os.environ.get("COMPLIANCE_RULES_DIR") or str(DEFAULT_RULES_DIR)
+    rules_dir = os.environ.get(settings.ENV_RULES_DIR) or str(DEFAULT_RULES_DIR)
     try:
         return cached_ruleset(rules_dir)
-    except RulesetError as exc:
+    except RulesetError as exc:  # the report names rule files relative to their folder
+        log.error("the rule base in %s has errors:\n%s", rules_dir, exc.report())
         st.error(f"The rule base could not be loaded: {len(exc.errors)} error(s).")
         st.code(exc.report(), language=None)
     except OSError as exc:
-        st.error("The rule base could not be read.")
-        st.code(str(exc), language=None)
+        log.error("the rule base in %s cannot be read: %s", rules_dir, exc)
+        st.error(
+            "The rule base could not be read, so the assessment cannot start. The operator can "
+            "find the reason in the server log."
+        )
     st.stop()
     raise SystemExit  # pragma: no cover - st.stop() does not return
 
@@ -62,6 +94,8 @@ def init_state() -> None:
         "adviser_signed": None,
         "adviser_signed_pdf": None,
         "adviser_sign_error": None,
+        "fresh": True,
+        "missed_click": False,
         **storage_ui.STATE_DEFAULTS,
     }
     for key, value in defaults.items():
@@ -70,12 +104,73 @@ def init_state() -> None:
     ss["run_bytes"] = None  # the answers file of this run, serialised at most once
 
 
-def enter(page: str, values: dict[str, object]) -> None:
-    """Fill the page's widgets from the store, once per visit (not on every rerun)."""
-    if ss.drawn_page != page:
-        for key, value in values.items():
-            ss[key] = value
-        ss.drawn_page = page
+def enter(page: str, values: dict[str, object]) -> dict[str, object]:
+    """Fill the page's widgets from the store, once per visit (not on every rerun).
+
+    Returns the values the widgets must take as their default parameters: all of them in the
+    first run of a browser session (see the module doc), else none (they are in the state).
+    """
+    if ss.drawn_page == page:
+        return {}
+    ss.drawn_page = page
+    if ss.get("fresh"):
+        return dict(values)
+    for key, value in values.items():
+        ss[key] = value
+    return {}
+
+
+MISSED_CLICK = (
+    "This page was reconnected to the server (for example after a restart), so your last click "
+    "was not carried out. What you entered on this page is kept: check it and click again."
+)
+
+
+def start_run() -> None:
+    """First thing of every run: note whether a callback ran before it (:func:`button`)."""
+    ss["callbacks_ran"] = ss.pop("callback_flag", False)
+
+
+def _noted(callback: Callable[..., None]) -> Callable[..., None]:
+    def run(*args: object) -> None:
+        ss["callback_flag"] = True
+        callback(*args)
+
+    return run
+
+
+def button(
+    label: str,
+    key: str,
+    on_click: Callable[..., None],
+    args: tuple = (),
+    where: Any = st,
+    **kw: Any,
+) -> bool:
+    """``where.button`` with ``on_click``, whose click is never lost silently.
+
+    Returns True (and sets ``missed_click``, reported at the top of the page) when the button
+    was clicked but its callback did not run (the first click in a re-created session).
+    """
+    clicked = where.button(label, key=key, on_click=_noted(on_click), args=args, **kw)
+    if clicked and not ss.get("callbacks_ran"):
+        ss.missed_click = True
+        return True
+    return False
+
+
+def note_screen(ruleset: Ruleset, step_id: str) -> None:
+    """After the step's widgets are drawn: save what they hold as the draft's on-screen answer
+    when it changed (never as an answer: that is Next's job)."""
+    step = ruleset.steps[step_id]
+    raw = ui.raw_from_widgets(step, ss)
+    pending = storage_ui.unconfirmed(step, raw, ss.answers.get(step_id))
+    screen = None if pending is None else {"step": step_id, "value": pending}
+    if screen != ss.on_screen:
+        ss.on_screen = screen
+        persist()
+        if ss.drawn_page is None:  # another tab had saved: its answers were taken over
+            st.rerun()
 
 
 @st.cache_resource(show_spinner=False)
@@ -102,8 +197,9 @@ def persist() -> None:
 
 
 def go(page: str, return_to_review: bool | None = None) -> None:
-    """Callback: move to ``page`` and save the draft."""
+    """Callback: move to ``page`` and save the draft (nothing unconfirmed is on screen yet)."""
     ss.page = page
+    ss.on_screen = None
     ss.error = None
     ss.field_errors = {}
     if return_to_review is not None:

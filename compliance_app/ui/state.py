@@ -27,9 +27,21 @@ from compliance_app.dossier.answers import (
 )
 from compliance_app.dossier.screening import ScreeningRecord
 from compliance_app.engine.evaluation import walk
-from compliance_app.engine.results import Evaluation, FindingResult
-from compliance_app.engine.values import AnswerError, AnswerValue, normalize
+from compliance_app.engine.values import (
+    AnswerError,
+    AnswerValue,
+    normalize,
+    refused_answers,
+    visible_controls,
+)
 from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
+from compliance_app.ui.summary import (  # noqa: F401 - part of this module's interface
+    AUTHORIZATION_TEXT,
+    JURISDICTION_TEXT,
+    SEVERITIES,
+    findings_by_severity,
+    summary,
+)
 
 PAGE_START = "start"
 PAGE_REVIEW = "review"
@@ -37,7 +49,6 @@ PAGE_RESULTS = "results"
 PAGE_PARTIES = "parties"
 STEP_PREFIX = "step:"
 COMPANY_FIELDS = ("name", "country", "contact", "assessment_title")
-SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
 # --- pages and navigation -------------------------------------------------------------------
@@ -310,6 +321,11 @@ def check_ruleset(ruleset: Ruleset, af: AnswersFile, what: str, refused: str) ->
     ]
 
 
+def first_ids(ids: list[str], n: int = 10) -> str:
+    """At most ``n`` step ids for a message (a file may hold hundreds): ``"a, b, …"``."""
+    return ", ".join(ids[:n]) + (", …" if len(ids) > n else "")
+
+
 def import_answers(ruleset: Ruleset, data: bytes) -> Imported:
     """Read an uploaded answers file. Raises AnswersError (nothing applied) when refused.
 
@@ -324,69 +340,18 @@ def import_answers(ruleset: Ruleset, data: bytes) -> Imported:
     if unknown:
         warnings.append(
             f"{len(unknown)} answer(s) are for questions these rules do not have "
-            f"({', '.join(unknown)}); they are kept in the file but not used."
+            f"({first_ids(unknown)}); they are kept in the file but not used."
         )
-    invalid = [
-        k
-        for k, v in af.answers.items()
-        if k in ruleset.steps and stored_value(ruleset.steps[k], v) is None
-    ]
+    invalid = refused_answers(ruleset, af.answers)
     if invalid:
         warnings.append(
             f"{len(invalid)} answer(s) do not fit the current questions and will be asked "
-            f"again ({', '.join(invalid)})."
+            f"again ({first_ids(list(invalid))})."
         )
+        for step_id, reason in list(invalid.items())[:3]:  # why, for the first few
+            warnings.append(f"The answer to {step_id} was not taken: {reason}")
     company = {f: getattr(af.company, f) for f in COMPANY_FIELDS}
     return Imported(dict(af.answers), company, warnings, af.screening)
-
-
-# --- results --------------------------------------------------------------------------------
-
-JURISDICTION_TEXT = {
-    "ITAR": ("ITAR", "On your answers, the ITAR (US State Department) applies."),
-    "EAR": (
-        "EAR",
-        "On your answers, the EAR (US Commerce Department) applies and the item is on the "
-        "Commerce Control List.",
-    ),
-    "EAR99": (
-        "EAR99",
-        "On your answers, the EAR applies, but the item is not on the Commerce Control List.",
-    ),
-    "mixed": ("ITAR and EAR", "On your answers, both the ITAR and the EAR apply to parts of it."),
-    "not_subject": (
-        "Neither ITAR nor EAR",
-        "On your answers, neither the ITAR nor the EAR applies.",
-    ),
-    "undetermined": (
-        "Not determined",
-        "The jurisdiction cannot be determined yet: some decisive answers are open.",
-    ),
-}
-AUTHORIZATION_TEXT = {
-    "yes": ("Yes", "A US authorisation (licence or agreement) is needed."),
-    "likely": ("Likely", "A US authorisation is probably needed; a detail is still open."),
-    "depends": ("Depends", "Whether a US authorisation is needed depends on a choice you make."),
-    "undetermined": (
-        "Not determined",
-        "Whether a US authorisation is needed cannot be decided until the open questions "
-        "are answered.",
-    ),
-    "no": ("No", "No US authorisation was found to be needed on your answers."),
-}
-
-
-def summary(evaluation: Evaluation) -> tuple[str, str, str, str]:
-    """``(jurisdiction label, sentence, authorisation label, sentence)`` for the results."""
-    j_label, j_text = JURISDICTION_TEXT[evaluation.jurisdiction]
-    a_label, a_text = AUTHORIZATION_TEXT[evaluation.us_authorization_needed]
-    return j_label, j_text, a_label, a_text
-
-
-def findings_by_severity(evaluation: Evaluation) -> list[tuple[str, list[FindingResult]]]:
-    """Findings grouped by severity, most severe first; empty groups left out."""
-    groups = [(s, [f for f in evaluation.findings if f.severity == s]) for s in SEVERITIES]
-    return [(s, items) for s, items in groups if items]
 
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
@@ -394,5 +359,6 @@ _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 
 def md_escape(text: str) -> str:
     """Backslash-escape every ASCII punctuation character so text is shown as data, never as
-    Markdown, LaTeX, emoji shortcodes or HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    Markdown, LaTeX, emoji shortcodes or HTML; text-direction controls are shown as
+    ``[U+202E]`` (:func:`~compliance_app.engine.values.visible_controls`)."""
+    return _MD_SPECIAL.sub(r"\\\1", visible_controls(text))

@@ -8,20 +8,23 @@ from __future__ import annotations
 import streamlit as st
 
 from compliance_app.dossier.answers import MAX_BYTES, AnswersError
-from compliance_app.dossier.transport import MAX_UPLOAD_BYTES, Upload, read_upload
+from compliance_app.dossier.transport import MAX_UPLOAD_BYTES, Upload, parsing_slot, read_upload
 from compliance_app.engine.evaluation import evaluate
 from compliance_app.rulebase.models import Ruleset
 from compliance_app.ui import forms
 from compliance_app.ui import state as ui
 from compliance_app.ui.session import go, ss
 
-UPLOAD_TYPES = ["pdf", "yaml", "yml", "json"]
 UPLOAD_LABEL = "Upload a PDF report of this tool or an answers file"
 UPLOAD_LIMITS = (
     f"Accepted: a PDF report downloaded from this tool (.pdf, at most "
-    f"{MAX_UPLOAD_BYTES // 1_000_000} MB) or an answers file (.yaml, .yml or .json, at most "
-    f"{MAX_BYTES // 1_000_000} MB). Larger files and other types are refused."
+    f"{MAX_UPLOAD_BYTES // 1_000_000} MB, the limit the box below shows) or an answers file "
+    f"(.yaml, .yml, .json or a name without extension, at most {MAX_BYTES // 1_000_000} MB). "
+    "Other files are refused, with the reason."
 )
+"""The box lists no file types: the browser would refuse a file without extension, which
+:func:`~compliance_app.dossier.transport.read_upload` reads by its content (``docs/review.md``);
+the server checks the type and both size limits before parsing."""
 
 
 def clear_status(key: str) -> None:
@@ -34,7 +37,7 @@ def read_new_upload(key: str, label: str) -> tuple[Upload | None, str | None]:
     S3: the uploader hands the same file to every later run) and ``(None, ukey)`` otherwise.
     A refusal is shown under the uploader for as long as that file is in it."""
     st.caption(UPLOAD_LIMITS)
-    f = st.file_uploader(label, type=UPLOAD_TYPES, key=key, on_change=clear_status, args=(key,))
+    f = st.file_uploader(label, type=None, key=key, on_change=clear_status, args=(key,))
     if f is None:
         return None, None
     data = f.getvalue()
@@ -60,7 +63,8 @@ def uploader(ruleset: Ruleset) -> None:
     if up is None:
         return
     try:
-        imported = ui.import_answers(ruleset, up.answers_bytes)
+        with parsing_slot():  # the answers are parsed again, for this rule base
+            imported = ui.import_answers(ruleset, up.answers_bytes)
     except AnswersError as exc:
         ss.upload_status = {**ss.upload_status, ukey: str(exc)}
         st.error("File refused: " + ui.md_escape(str(exc)))
@@ -74,7 +78,7 @@ def uploader(ruleset: Ruleset) -> None:
     ss.review_signature = up.signature if up.review is not None else None
     ss.review_answers = None  # company edits are logged from here on
     ss.flash = [*up.warnings, *imported.warnings]
-    ss.drawn_page = None
+    ss.drawn_page, ss.fresh = None, False  # the widgets are refilled from the file
     go(ui.resume_page(ruleset, ss.answers), False)
     st.rerun()
 

@@ -1,0 +1,54 @@
+"""The results in words, without Streamlit: the jurisdiction and authorisation sentences and
+the findings grouped by severity (re-exported by :mod:`compliance_app.ui.state`)."""
+
+from __future__ import annotations
+
+from compliance_app.engine.results import Evaluation, FindingResult
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+
+JURISDICTION_TEXT = {
+    "ITAR": ("ITAR", "On your answers, the ITAR (US State Department) applies."),
+    "EAR": (
+        "EAR",
+        "On your answers, the EAR (US Commerce Department) applies and the item is on the "
+        "Commerce Control List.",
+    ),
+    "EAR99": (
+        "EAR99",
+        "On your answers, the EAR applies, but the item is not on the Commerce Control List.",
+    ),
+    "mixed": ("ITAR and EAR", "On your answers, both the ITAR and the EAR apply to parts of it."),
+    "not_subject": (
+        "Neither ITAR nor EAR",
+        "On your answers, neither the ITAR nor the EAR applies.",
+    ),
+    "undetermined": (
+        "Not determined",
+        "The jurisdiction cannot be determined yet: some decisive answers are open.",
+    ),
+}
+AUTHORIZATION_TEXT = {
+    "yes": ("Yes", "A US authorisation (licence or agreement) is needed."),
+    "likely": ("Likely", "A US authorisation is probably needed; a detail is still open."),
+    "depends": ("Depends", "Whether a US authorisation is needed depends on a choice you make."),
+    "undetermined": (
+        "Not determined",
+        "Whether a US authorisation is needed cannot be decided until the open questions "
+        "are answered.",
+    ),
+    "no": ("No", "No US authorisation was found to be needed on your answers."),
+}
+
+
+def summary(evaluation: Evaluation) -> tuple[str, str, str, str]:
+    """``(jurisdiction label, sentence, authorisation label, sentence)`` for the results."""
+    j_label, j_text = JURISDICTION_TEXT[evaluation.jurisdiction]
+    a_label, a_text = AUTHORIZATION_TEXT[evaluation.us_authorization_needed]
+    return j_label, j_text, a_label, a_text
+
+
+def findings_by_severity(evaluation: Evaluation) -> list[tuple[str, list[FindingResult]]]:
+    """Findings grouped by severity, most severe first; empty groups left out."""
+    groups = [(s, [f for f in evaluation.findings if f.severity == s]) for s in SEVERITIES]
+    return [(s, items) for s, items in groups if items]
