@@ -7,8 +7,8 @@ Commands:
 * ``questions [--json]``: every step id, its type and options.
 * ``evaluate ANSWERS [--json] [--on YYYY-MM-DD]``: overall result, path and findings for an
   answers file, or for the answers inside a PDF report of this tool (read as the upload in the
-  app reads them); ``--on`` is the evaluation day for dated country data (default: the day the
-  country data was last reviewed, see :mod:`compliance_app.engine.dated`).
+  app reads them); ``--on`` is the evaluation day for dated country data (default: today, as in
+  the app; see :mod:`compliance_app.engine.dated`).
 * ``report ANSWERS -o REPORT.pdf [--on YYYY-MM-DD]``: write the PDF report (ANSWERS: an answers
   file or a report).
 * ``schema [module|ruleset|findings|citations|countries]``: JSON Schema for editor help.
@@ -121,7 +121,7 @@ def _read_answers(path: str, ruleset: Ruleset) -> answers_mod.AnswersFile:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     ruleset = _load(args.rules)
     af = _read_answers(args.answers, ruleset)
-    ev = evaluate(ruleset, af.answers, on=args.on)
+    ev = evaluate(ruleset, af.answers, on=args.on or dt.date.today())
     if args.json:
         print(json.dumps(ev.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return 0
@@ -142,7 +142,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     ruleset = _load(args.rules)
     af = _read_answers(args.answers, ruleset)
-    ev = evaluate(ruleset, af.answers, on=args.on)
+    ev = evaluate(ruleset, af.answers, on=args.on or dt.date.today())
     pdf = build_pdf(ruleset.meta, af, ev)
     Path(args.output).write_bytes(pdf)
     print(
@@ -303,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
             "--on",
             type=dt.date.fromisoformat,
             default=None,
-            help="evaluation day for dated country data, YYYY-MM-DD",
+            help="evaluation day for dated country data, YYYY-MM-DD (default: today)",
         )
     screening_cli.add_commands(sub)
     return p

@@ -16,7 +16,6 @@ from compliance_app.dossier import review_diff
 from compliance_app.dossier.answers import AnswersError
 from compliance_app.dossier.review import Review
 from compliance_app.dossier.transport import Upload
-from compliance_app.engine.evaluation import evaluate
 from compliance_app.engine.values import visible_controls as shown
 from compliance_app.rulebase.models import Ruleset
 from compliance_app.ui import adviser_sign, forms, login, review_view, screening_page
@@ -52,7 +51,7 @@ def load(ruleset: Ruleset, up: Upload, ukey: str) -> None:
         st.error("File refused: " + ui.md_escape(message))
         return
     m = up.manifest
-    ev = evaluate(ruleset, af.answers)
+    ev = ui.evaluate_today(ruleset, af.answers)
     rid = m.report_id if m else ""
     base, again = rf.base_review(ruleset, af, ev, up.review, rid, m.generated_at if m else None)
     ss.adviser = {
@@ -87,7 +86,7 @@ def load(ruleset: Ruleset, up: Upload, ukey: str) -> None:
 def form_review(ruleset: Ruleset) -> tuple[Review, object]:
     """The review as the form holds it now (unsigned), and the evaluation it is made on."""
     a = ss.adviser
-    ev = evaluate(ruleset, a["af"].answers)
+    ev = ui.evaluate_today(ruleset, a["af"].answers)
     codes = ev.codes()
     r = rf.review_from_form(
         a["base"],

@@ -68,11 +68,10 @@ def on_sign_off(ruleset: Ruleset, form_review: Callable) -> None:
 
 
 def build_reviewed(ruleset: Ruleset, signed: Review, for_signature: bool) -> bytes:
-    from compliance_app.engine.evaluation import evaluate
     from compliance_app.report.builder import build_pdf
 
     af = ss.adviser["af"]
-    ev = evaluate(ruleset, af.answers)
+    ev = ui.evaluate_today(ruleset, af.answers)
     return build_pdf(ruleset.meta, af, ev, review=signed, for_signature=for_signature)
 
 

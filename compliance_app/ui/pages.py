@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from compliance_app.engine.evaluation import evaluate
 from compliance_app.engine.values import AnswerError
 from compliance_app.engine.values import visible_controls as shown
 from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
@@ -249,7 +248,7 @@ def change_label(question: str) -> str:
 def page_review(ruleset: Ruleset) -> None:
     enter(ui.PAGE_REVIEW, {})
     ss.return_to_review = False
-    ev = evaluate(ruleset, ss.answers)
+    ev = ui.evaluate_today(ruleset, ss.answers)
     st.title("Check your answers")
     review_view.banner(ruleset)
     show_upgrade(ss.upgrade)

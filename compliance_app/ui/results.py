@@ -11,7 +11,6 @@ import logging
 import streamlit as st
 
 from compliance_app.dossier import review as review_mod
-from compliance_app.engine.evaluation import evaluate
 from compliance_app.engine.values import country_name
 from compliance_app.rulebase.models import Ruleset
 from compliance_app.ui import review_view, screening_page
@@ -55,7 +54,7 @@ def finding_block(f, questions: dict[str, str], severity: str) -> None:
 def page_results(ruleset: Ruleset) -> None:
     enter(ui.PAGE_RESULTS, {})
     meta = ruleset.meta
-    ev = evaluate(ruleset, ss.answers)
+    ev = ui.evaluate_today(ruleset, ss.answers)
     st.title("Results")
     review_view.banner(ruleset)
     st.warning("**Guidance only, not legal advice.** " + meta.disclaimer.en)

@@ -12,6 +12,7 @@ from the answers with :func:`compliance_app.engine.evaluation.walk`.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Mapping
@@ -26,7 +27,8 @@ from compliance_app.dossier.answers import (
     parse,
 )
 from compliance_app.dossier.screening import ScreeningRecord
-from compliance_app.engine.evaluation import walk
+from compliance_app.engine.evaluation import evaluate, walk
+from compliance_app.engine.results import Evaluation
 from compliance_app.engine.values import (
     AnswerError,
     AnswerValue,
@@ -362,3 +364,10 @@ def md_escape(text: str) -> str:
     Markdown, LaTeX, emoji shortcodes or HTML; text-direction controls are shown as
     ``[U+202E]`` (:func:`~compliance_app.engine.values.visible_controls`)."""
     return _MD_SPECIAL.sub(r"\\\1", visible_controls(text))
+
+
+def evaluate_today(ruleset: Ruleset, answers: dict) -> Evaluation:
+    """The engine's evaluation of ``answers`` on today's date: dated country data (such as the
+    22 CFR 126.1(r)(2) suspension for Cyprus) is read for the day the user looks at the result,
+    and the report prints that day (``Evaluation.evaluated_on``)."""
+    return evaluate(ruleset, answers, on=dt.date.today())

@@ -9,7 +9,6 @@ import streamlit as st
 
 from compliance_app.dossier.answers import MAX_BYTES, AnswersError
 from compliance_app.dossier.transport import MAX_UPLOAD_BYTES, Upload, parsing_slot, read_upload
-from compliance_app.engine.evaluation import evaluate
 from compliance_app.rulebase.models import Ruleset
 from compliance_app.ui import forms
 from compliance_app.ui import state as ui
@@ -72,7 +71,7 @@ def uploader(ruleset: Ruleset) -> None:
     ss.answers = imported.answers
     ss.company = imported.company  # as in the file: a review's SHA-256 covers it
     ss.screening = imported.screening
-    ev = evaluate(ruleset, ss.answers)
+    ev = ui.evaluate_today(ruleset, ss.answers)
     ss.upgrade = forms.upgrade_of(ruleset, up.answers, ev, up.previous_codes)
     ss.review = up.review
     ss.review_signature = up.signature if up.review is not None else None
