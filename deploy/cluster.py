@@ -12,8 +12,9 @@ Settings (environment): ``CLUSTER_PORT`` (8501) where the proxy listens on 127.0
 ``CLUSTER_APP_PORT`` (8601) the port of the first app process (the others follow, on
 127.0.0.1 too); ``CLUSTER_STATE_DIR`` (``.cluster`` in the repository) pid files, logs, the
 proxy's configuration and admin socket; ``COMPLIANCE_DB_URL`` the drafts database (when unset,
-a local PostgreSQL is installed and started with ``scripts/start_postgres.sh``, as root, with
-a password generated once and kept in the state folder).
+a PostgreSQL cluster of its own, ``compliance`` on 127.0.0.1:``CLUSTER_PG_PORT`` (5433), is
+installed, created and started with ``scripts/start_postgres.sh``, as root, with a password
+generated once and kept in the state folder; ``stop`` stops it again if ``start`` started it).
 
 Every process is started in its own session (a terminal's Ctrl-C reaches only this script,
 which then stops them in order). Nothing here listens on anything but 127.0.0.1.
@@ -39,7 +40,8 @@ APP_PORT = int(os.environ.get("CLUSTER_APP_PORT", "8601"))
 STATE = Path(os.environ.get("CLUSTER_STATE_DIR") or ROOT / ".cluster").resolve()
 PYTHON = os.environ.get("CLUSTER_PYTHON") or str(ROOT / ".venv" / "bin" / "python")
 HAPROXY = os.environ.get("CLUSTER_HAPROXY") or "haproxy"
-PG_ROLE, PG_DATABASE = "compliance_cluster", "compliance_drafts"
+PG_ROLE, PG_DATABASE, PG_CLUSTER = "compliance_cluster", "compliance_drafts", "compliance"
+PG_PORT = int(os.environ.get("CLUSTER_PG_PORT", "5433"))
 START_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 15.0
 
@@ -177,9 +179,16 @@ def database_url(state: dict) -> str:
         state["pg_started"] = False
         return url
     password = secret_file("pg_password", lambda: secrets.token_urlsafe(24))
-    was_up = listening(5432)
-    say("PostgreSQL: scripts/start_postgres.sh (installs and starts it if needed)")
-    env = {**os.environ, "PG_USER": PG_ROLE, "PG_DATABASE": PG_DATABASE, "PG_PASSWORD": password}
+    was_up = listening(PG_PORT)
+    say(f"PostgreSQL: cluster {PG_CLUSTER!r} on {HOST}:{PG_PORT} (scripts/start_postgres.sh)")
+    env = {
+        **os.environ,
+        "PG_USER": PG_ROLE,
+        "PG_DATABASE": PG_DATABASE,
+        "PG_PASSWORD": password,
+        "PG_CLUSTER": PG_CLUSTER,
+        "PG_PORT": str(PG_PORT),
+    }
     out = subprocess.run(  # noqa: S603
         ["bash", str(ROOT / "scripts" / "start_postgres.sh")],
         env=env,
@@ -201,8 +210,8 @@ def stop_postgres() -> None:
         (p.name for p in Path("/usr/lib/postgresql").glob("*") if p.name.isdigit()), key=int
     )
     if versions:
-        say(f"stopping PostgreSQL {versions[-1]}/main (started by deploy/run.sh)")
-        subprocess.run(["pg_ctlcluster", versions[-1], "main", "stop"], check=False)  # noqa: S607
+        say(f"stopping PostgreSQL {versions[-1]}/{PG_CLUSTER} (started by deploy/run.sh)")
+        subprocess.run(["pg_ctlcluster", versions[-1], PG_CLUSTER, "stop"], check=False)  # noqa: S607
 
 
 # --- the proxy ----------------------------------------------------------------------------
