@@ -85,8 +85,10 @@ def run_app(
     extra_env: dict[str, str] | None = None,
     extra_args: list[str] | None = None,
     timeout: float = 90.0,
+    script: Path = APP,
 ) -> Iterator[App]:
-    """``streamlit run streamlit_app.py`` on 127.0.0.1:<free port>; stopped on exit.
+    """``streamlit run streamlit_app.py`` (or ``script``) on 127.0.0.1:<free port>; stopped on
+    exit.
 
     ``workdir`` receives the drafts database (``data/``) and the server log (``server.log``).
     """
@@ -95,7 +97,7 @@ def run_app(
     log = workdir / "server.log"
     port = free_port()
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "streamlit", "run", str(script),
         "--server.headless", "true",
         "--server.address", HOST,
         "--server.port", str(port),
