@@ -25,10 +25,10 @@ from compliance_app.dossier.answers import (
     dump,
     parse,
 )
-from compliance_app.engine.evaluation import walk
 from compliance_app.engine.results import Evaluation, FindingResult
 from compliance_app.engine.values import AnswerError, AnswerValue, normalize
 from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
+from compliance_app.ui.walks import path_and_pending
 
 PAGE_START = "start"
 PAGE_REVIEW = "review"
@@ -53,8 +53,7 @@ def page_step(page: str) -> str | None:
 
 def path_of(ruleset: Ruleset, answers: Mapping[str, object]) -> tuple[list[str], str | None]:
     """The steps on the path for these answers and the pending step (None when complete)."""
-    path, _visible, pending = walk(ruleset, answers)
-    return path, pending
+    return path_and_pending(ruleset, answers)
 
 
 def resume_page(ruleset: Ruleset, answers: Mapping[str, object]) -> str:
