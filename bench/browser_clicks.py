@@ -88,7 +88,8 @@ def run(walks: int = 3) -> dict:
                 b.open()
                 for i, step_id in enumerate(path):
                     nxt = questions[i + 1] if i + 1 < len(path) else REVIEW_TITLE
-                    for w, out, expect in ((a, ours, nxt), (b, same, questions[(i + 1) % len(path)])):
+                    wraps = questions[(i + 1) % len(path)]  # the same page starts again
+                    for w, out, expect in ((a, ours, nxt), (b, same, wraps)):
                         assert w.heading() == questions[i], (w.heading(), questions[i])
                         w.set_answer(rs.steps[step_id], answers[step_id])
                         w.settle()

@@ -88,5 +88,6 @@ def pages() -> tuple[list[Page], str, bytes]:
         out.append(p)
     meta = rs.meta
     rules = f"Rules {meta.version}, regulations as of {meta.regulations_as_of}."
-    data = ui.answers_file_bytes(rs, answers, {f: getattr(af.company, f) for f in ui.COMPANY_FIELDS})
+    company = {f: getattr(af.company, f) for f in ui.COMPANY_FIELDS}
+    data = ui.answers_file_bytes(rs, answers, company)
     return out, rules, data

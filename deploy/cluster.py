@@ -190,7 +190,7 @@ def database_url(state: dict) -> str:
         "PG_PORT": str(PG_PORT),
     }
     out = subprocess.run(  # noqa: S603
-        ["bash", str(ROOT / "scripts" / "start_postgres.sh")],
+        ["bash", str(ROOT / "scripts" / "start_postgres.sh")],  # noqa: S607
         env=env,
         stdout=subprocess.PIPE,
         check=False,
@@ -211,7 +211,8 @@ def stop_postgres() -> None:
     )
     if versions:
         say(f"stopping PostgreSQL {versions[-1]}/{PG_CLUSTER} (started by deploy/run.sh)")
-        subprocess.run(["pg_ctlcluster", versions[-1], PG_CLUSTER, "stop"], check=False)  # noqa: S607
+        cmd = ["pg_ctlcluster", versions[-1], PG_CLUSTER, "stop"]
+        subprocess.run(cmd, check=False)  # noqa: S603, S607
 
 
 # --- the proxy ----------------------------------------------------------------------------

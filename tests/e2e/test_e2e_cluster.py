@@ -75,7 +75,8 @@ class Tab(Wizard):
 
     def server(self) -> str | None:
         """The app process the proxy keeps this browser on (its SERVERID cookie)."""
-        return next((c["value"] for c in self.page.context.cookies() if c["name"] == cl.COOKIE), None)
+        cookies = self.page.context.cookies()
+        return next((c["value"] for c in cookies if c["name"] == cl.COOKIE), None)
 
     def draft(self) -> str:
         self.page.wait_for_url(DRAFT)
@@ -181,8 +182,8 @@ def test_rolling_restart_loses_nothing(cluster, browser, ruleset, answers):
 
         cluster.run("restart")
 
-        assert [cluster.pid("app1"), cluster.pid("app2")] != pids
-        assert all(p != q for p, q in zip(pids, [cluster.pid("app1"), cluster.pid("app2")]))
+        new_pids = [cluster.pid("app1"), cluster.pid("app2")]
+        assert all(p != q for p, q in zip(pids, new_pids, strict=True))
         for tab, step, before in zip(tabs, here, runs, strict=True):
             tab.resumed(before)
             tab.page.get_by_role("heading", name=step.question.en).wait_for()
