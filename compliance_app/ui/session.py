@@ -19,6 +19,7 @@ from compliance_app.rulebase.models import Ruleset
 from compliance_app.storage import store as storage
 from compliance_app.ui import drafts as storage_ui
 from compliance_app.ui import state as ui
+from compliance_app.ui.walks import frozen
 
 ss = st.session_state
 PAGE_ADVISER = "adviser"
@@ -60,7 +61,6 @@ def init_state() -> None:
     for key, value in defaults.items():
         if key not in ss:
             ss[key] = value
-    ss["run_bytes"] = None  # the answers file of this run, serialised at most once
 
 
 def enter(page: str, values: dict[str, object]) -> None:
@@ -110,11 +110,15 @@ def on_delete_data() -> None:
 
 
 def answers_bytes(ruleset: Ruleset) -> bytes:
-    """The answers file of the current state, serialised once per run (every Save button and
-    the PDF cache use it)."""
-    if ss.get("run_bytes") is None:
-        ss["run_bytes"] = ui.answers_file_bytes(ruleset, ss.answers, ss.company)
-    return ss["run_bytes"]
+    """The answers file of the current state (every Save button and the PDF cache use it),
+    serialised again only when the answers or the company changed: a run that changes
+    neither (choosing an option, opening the sidebar, a reconnect) reuses the last one."""
+    key = (ruleset.meta.id, ruleset.meta.version, frozen(ss.answers), tuple(ss.company.items()))
+    cached = ss.get("answers_file_cache")
+    if cached is None or cached[0] != key:
+        cached = (key, ui.answers_file_bytes(ruleset, ss.answers, ss.company))
+        ss["answers_file_cache"] = cached
+    return cached[1]
 
 
 SAVE_LABEL = "Save progress (download answers file)"

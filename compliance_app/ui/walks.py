@@ -19,7 +19,8 @@ from compliance_app.rulebase.models import Ruleset
 _last = threading.local()  # .value: (ruleset, frozen answers, path, pending step)
 
 
-def _frozen(answers: Mapping[str, object]) -> tuple:
+def frozen(answers: Mapping[str, object]) -> tuple:
+    """The answers as a hashable value (lists as tuples), equal when the answers are equal."""
     return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in answers.items())
 
 
@@ -28,9 +29,9 @@ def path_and_pending(
 ) -> tuple[list[str], str | None]:
     """``(step ids on the path, pending step or None)``, as
     :func:`compliance_app.engine.evaluation.walk` gives them; a new list every call."""
-    frozen = _frozen(answers)
+    key = frozen(answers)
     last = getattr(_last, "value", None)
-    if last is None or last[0] is not ruleset or last[1] != frozen:
+    if last is None or last[0] is not ruleset or last[1] != key:
         path, _visible, pending = walk(ruleset, answers)
-        last = _last.value = (ruleset, frozen, tuple(path), pending)
+        last = _last.value = (ruleset, key, tuple(path), pending)
     return list(last[2]), last[3]
