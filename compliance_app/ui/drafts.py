@@ -53,6 +53,7 @@ STATE_DEFAULTS: dict[str, object] = {
     "draft_off": False,
     "storage_problem": None,
     "storage_notice": None,
+    "draft_saved": None,
 }
 """Session-state keys used here, with their initial values (add them to ``init_state``)."""
 
@@ -116,6 +117,7 @@ def adopt(state: State, ruleset: Ruleset, draft: Draft) -> None:
     state["answers"], state["company"], state["page"] = r.answers, r.company, r.page
     state["review"] = r.review
     state["draft_id"], state["draft_version"] = draft.id, r.version
+    state["draft_saved"] = None
     state["drawn_page"] = None  # the widgets are refilled from the answers
     if r.warnings:
         state["flash"] = r.warnings
@@ -152,12 +154,17 @@ def persist(state: State, store: DraftStore | None, ruleset: Ruleset) -> None:
     Another tab saved first: its newer answers are taken over and the user is told that the
     last change was not saved. The draft was deleted (maybe in another tab) or expired: saving
     stops for this session, so a deletion is never undone by a tab that was still open.
+    Nothing is written when answers, company, page and review are what this session saved
+    last (``state["draft_saved"]``).
     """
     if store is None or state.get("draft_off"):
         return
     data = draft_data(ruleset, state["answers"], state["company"])
     review = review_text(state.get("review"))
     draft_id = state.get("draft_id")
+    saved = (data, state["page"], review)
+    if draft_id is not None and state.get("draft_saved") == saved:
+        return
     try:
         if draft_id is None:
             state["draft_id"], state["draft_version"] = store.create(
@@ -168,6 +175,7 @@ def persist(state: State, store: DraftStore | None, ruleset: Ruleset) -> None:
                 draft_id, data, state["page"], state["draft_version"], review=review
             )
         state["storage_problem"] = None
+        state["draft_saved"] = saved
     except StaleDraftError as exc:
         state["storage_problem"] = str(exc)
         try:
