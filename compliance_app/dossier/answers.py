@@ -244,13 +244,42 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def dump(answers_file: AnswersFile) -> bytes:
+def dump(answers_file: AnswersFile, pieces: dict | None = None) -> bytes:
     """Serialise to YAML bytes (UTF-8, non-ASCII written as itself, stable key order).
 
     ``parse(dump(a)) == a`` and dumping twice gives identical bytes.
+
+    ``pieces``: a dict the caller keeps between calls for one assessment (the wizard keeps one
+    per session) that holds the YAML text of the header and of each answer; a piece is
+    reused while its data is unchanged, so a new answer costs the serialisation of that answer
+    only. The bytes are the same as without it (each item of the ``answers`` mapping is
+    written at the same indentation, independently of the others).
     """
     data = answers_file.model_dump(mode="json")
-    text = yaml.dump(
+    if pieces is None:
+        return _yaml(data).encode("utf-8")
+    answers = data.pop("answers")
+    keep: dict = {}
+    head = _piece(pieces, keep, ("", repr(data)), data)
+    items = [
+        _piece(pieces, keep, (k, repr(v)), {"answers": {k: v}})[len("answers:\n") :]
+        for k, v in answers.items()
+    ]
+    pieces.clear()
+    pieces.update(keep)
+    return (head + ("answers:\n" + "".join(items) if items else "answers: {}\n")).encode("utf-8")
+
+
+def _piece(pieces: dict, keep: dict, key: tuple[str, str], data: dict) -> str:
+    text = pieces.get(key)
+    if text is None:
+        text = _yaml(data)
+    keep[key] = text
+    return text
+
+
+def _yaml(data: object) -> str:
+    return yaml.dump(
         data,
         Dumper=_Dumper,
         allow_unicode=True,
@@ -258,7 +287,6 @@ def dump(answers_file: AnswersFile) -> bytes:
         default_flow_style=False,
         width=100,
     )
-    return text.encode("utf-8")
 
 
 class _Dumper(yaml.SafeDumper):
