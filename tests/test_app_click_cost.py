@@ -14,8 +14,8 @@ from compliance_app.dossier.answers import parse
 from compliance_app.rulebase.loader import cached_ruleset
 from compliance_app.storage.store import DraftStore
 from compliance_app.ui import drafts as storage_ui
+from compliance_app.ui import session, walks
 from compliance_app.ui import state as ui
-from compliance_app.ui import walks
 from testkit.widgets import set_widget
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +34,7 @@ def counts(monkeypatch):
 
         return wrapper
 
-    monkeypatch.setattr(ui, "answers_file_bytes", counting("dump", ui.answers_file_bytes))
+    monkeypatch.setattr(session, "dump", counting("dump", session.dump))
     monkeypatch.setattr(walks, "walk", counting("walk", walks.walk))
     monkeypatch.setattr(DraftStore, "save", counting("save", DraftStore.save))
     return n

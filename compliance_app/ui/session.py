@@ -14,6 +14,7 @@ import os
 
 import streamlit as st
 
+from compliance_app.dossier.answers import dump
 from compliance_app.rulebase.loader import DEFAULT_RULES_DIR, RulesetError, cached_ruleset
 from compliance_app.rulebase.models import Ruleset
 from compliance_app.storage import store as storage
@@ -77,12 +78,21 @@ def draft_store(url: str) -> storage.DraftStore:
     return storage.DraftStore(url)
 
 
+_stores: dict[str, storage.DraftStore] = {}
+"""The stores :func:`draft_store` made, by URL: a click asks for the store three times, and a
+plain dict lookup costs a fraction of Streamlit's cache lookup."""
+
+
 def get_store() -> storage.DraftStore | None:
+    url = storage.default_url()
+    if url in _stores:
+        return _stores[url]
     try:
-        return draft_store(storage.default_url())
+        store = _stores[url] = draft_store(url)
     except storage.StorageError as exc:  # not cached: tried again on the next run
         ss.storage_problem = str(exc)
         return None
+    return store
 
 
 def persist() -> None:
@@ -112,11 +122,13 @@ def on_delete_data() -> None:
 def answers_bytes(ruleset: Ruleset) -> bytes:
     """The answers file of the current state (every Save button and the PDF cache use it),
     serialised again only when the answers or the company changed: a run that changes
-    neither (choosing an option, opening the sidebar, a reconnect) reuses the last one."""
+    neither (choosing an option, opening the sidebar, a reconnect) reuses the last one, and a
+    Next serialises only the new answer (the session keeps the YAML of the others)."""
     key = (ruleset.meta.id, ruleset.meta.version, frozen(ss.answers), tuple(ss.company.items()))
     cached = ss.get("answers_file_cache")
     if cached is None or cached[0] != key:
-        cached = (key, ui.answers_file_bytes(ruleset, ss.answers, ss.company))
+        pieces = ss.setdefault("answers_file_pieces", {})
+        cached = (key, dump(ui.answers_file(ruleset, ss.answers, ss.company), pieces))
         ss["answers_file_cache"] = cached
     return cached[1]
 
