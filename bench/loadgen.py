@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import sys
 import threading
 import time
@@ -25,7 +26,7 @@ import time
 from bench.common import PAYLOAD, emit, median, pct
 from compliance_app.dossier.answers import parse
 from compliance_app.rulebase.loader import cached_ruleset
-from testkit.wsclient import Session
+from testkit.wsclient import LightSession as Session
 
 MAX_SESSIONS = 1000
 
@@ -130,6 +131,7 @@ def run(port: int, sessions: int, think: tuple[float, float], ramp: float, windo
         "walks_finished": load.finished,
         "errors": len(load.errors),
         "error_samples": load.errors[:5],
+        "client_cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 1),
     }
 
 
