@@ -8,7 +8,7 @@ with that many users (think time 5-20 s, arriving over the ramp; clicks counted 
 after it); the server CPU of each app process and the machine's load average are recorded,
 then ``deploy/run.sh stop``. Nothing is asserted; results go to stdout as one line.
 
-Usage (bounded: at most 1000 users, ramp + window + 2 minutes per level, 127.0.0.1 only):
+Usage (bounded: at most 2000 users, ramp + window + 2 minutes per level, 127.0.0.1 only):
 
     python -m bench.capacity --procs 1 --users 100 200 300 --db-url postgresql+psycopg://...
     python -m bench.capacity --procs 2 --users 200 400 --ramp 60 --window 180
@@ -98,8 +98,8 @@ def main(argv: list[str]) -> None:
     p.add_argument("--window", type=float, default=180.0)
     p.add_argument("--db-url", default=os.environ.get("COMPLIANCE_TEST_PG_URL"))
     a = p.parse_args(argv)
-    if max(a.users) > 1000 or a.ramp + a.window > 900:
-        raise SystemExit("bounded: at most 1000 users and 15 minutes per level")
+    if max(a.users) > 2000 or a.ramp + a.window > 900:
+        raise SystemExit("bounded: at most 2000 users and 15 minutes per level")
     with contextlib.ExitStack() as stack:
         db_url = a.db_url or stack.enter_context(pg.postgres_url())
         for procs in a.procs:

@@ -28,7 +28,7 @@ from compliance_app.dossier.answers import parse
 from compliance_app.rulebase.loader import cached_ruleset
 from testkit.wsclient import LightSession as Session
 
-MAX_SESSIONS = 1000
+MAX_SESSIONS = 2000
 
 
 class Load:
