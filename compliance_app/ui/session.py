@@ -42,6 +42,10 @@ def load_rules() -> Ruleset:
 
 
 def init_state() -> None:
+    """Give every missing state key its default. The keys are all there after the first run
+    and go only all at once ("Delete my data"), so one key answers for all of them."""
+    if "state_ready" in ss:
+        return
     defaults = {
         "answers": {},
         "company": ui.empty_company(),
@@ -62,6 +66,7 @@ def init_state() -> None:
     for key, value in defaults.items():
         if key not in ss:
             ss[key] = value
+    ss["state_ready"] = True
 
 
 def enter(page: str, values: dict[str, object]) -> None:
