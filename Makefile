@@ -1,11 +1,12 @@
-# One task runner. `make run` starts the app, `make test` runs every test.
+# One task runner. `make run` starts the app, `make test` runs every test,
+# `make cluster` starts the proxy, N app processes and PostgreSQL (deploy/README.md).
 # Both create .venv and install what they need on first use.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format validate security bench clean
+.PHONY: run cluster test lint format validate security bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -16,6 +17,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m compliance_app.ui.settings
 	$(BIN)/streamlit run streamlit_app.py --browser.gatherUsageStats false --server.address localhost
+
+N ?= 2
+cluster: $(STAMP)
+	deploy/run.sh $(N)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -58,6 +58,19 @@ def sidebar(ruleset: Ruleset) -> None:
             uploader(ruleset)
 
 
+RECONNECT_RERUN_S = 3600
+
+
+@st.fragment(run_every=RECONNECT_RERUN_S)
+def rerun_on_reconnect() -> None:
+    """Draws nothing; its timer (one tiny run an hour) is what matters. When its WebSocket
+    reconnects, Streamlit's page asks for a run only if it has such a timer (or was running);
+    otherwise it keeps showing the old page. Behind the proxy of ``deploy/``, a browser whose
+    app process stopped reconnects to another process, which has a new, empty session: this
+    run resumes the draft from ``?draft=`` there at once, instead of a stale page whose next
+    click would be lost. See deploy/README.md."""
+
+
 def main() -> None:
     start_run()
     check_settings()
@@ -97,6 +110,7 @@ def main() -> None:
         top.warning(MISSED_CLICK)
         ss.missed_click = False
     ss.fresh = False
+    rerun_on_reconnect()
 
 
 main()

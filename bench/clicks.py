@@ -1,11 +1,17 @@
-"""Per click: server-side time of one wizard step (answer + Next), ours vs an empty page.
+"""Per click: server-side time of one wizard step (answer + Next), ours vs two reference pages.
 
-Both apps run in-process with ``streamlit.testing.v1.AppTest``, interleaved click by click in
-the same run. Our app walks the payload example (real rule base); the empty page
-(bench/empty_app.py) sets its one radio button and clicks Next. Two measures per click:
+All three apps run in-process with ``streamlit.testing.v1.AppTest``, interleaved click by
+click in the same run. Our app walks the payload example (real rule base); the same-elements
+page (bench/same_app.py) gets the same answer in the same widget and Next, so it draws the
+same question as ours at every click; the empty page (bench/empty_app.py) sets its one radio
+button and clicks Next. Two measures per click:
 
 * ``script``: the script run itself (callbacks + script body), as the server runs it;
 * ``run``: the whole ``AppTest.run()`` (script + the framework's delivery of the page).
+
+Our click includes saving the draft (to a new SQLite file in a temporary folder, as
+``make run`` does); ``save`` is the time of those saves alone (``DraftStore.save`` and
+``create``, timed around the call), so the click without its durable save can be read too.
 
 AppTest builds a new script cache on every run (it recompiles the script each time), which a
 real server does not; the bench shares one cache, as the server does.
@@ -17,8 +23,10 @@ import os
 import sys
 import time
 
-from bench.common import APP, EMPTY_APP, PAYLOAD, emit, median, private_drafts
+from bench.common import APP, EMPTY_APP, PAYLOAD, ROOT, emit, median, private_drafts
 from testkit.widgets import set_widget
+
+SAME_APP = ROOT / "bench" / "same_app.py"
 
 
 def _patch_apptest() -> dict[str, float]:
@@ -26,12 +34,15 @@ def _patch_apptest() -> dict[str, float]:
     import streamlit.testing.v1.local_script_runner as lsr
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 
+    from compliance_app.storage.store import DraftStore
+
     shared = ScriptCache()
     lsr.ScriptCache = lambda: shared  # type: ignore[assignment]
-    last: dict[str, float] = {}
+    last: dict[str, float] = {"save": 0.0}
     orig = sr.exec_func_with_error_handling
 
     def timed(func, ctx):
+        last["save"] = 0.0
         t = time.perf_counter()
         try:
             return orig(func, ctx)
@@ -39,7 +50,29 @@ def _patch_apptest() -> dict[str, float]:
             last["script"] = time.perf_counter() - t
 
     sr.exec_func_with_error_handling = timed
+    for name in ("save", "create"):
+        method = getattr(DraftStore, name)
+
+        def wrapped(self, *a, _method=method, **k):
+            t = time.perf_counter()
+            try:
+                return _method(self, *a, **k)
+            finally:
+                last["save"] += time.perf_counter() - t
+
+        setattr(DraftStore, name, wrapped)
     return last
+
+
+def _click(app, measures: dict[str, list[float]], last: dict[str, float]) -> None:
+    app.button(key="next").click()
+    t = time.perf_counter()
+    app.run()
+    measures["run"].append(time.perf_counter() - t)
+    measures["script"].append(last["script"])
+    measures["save"].append(last["save"])
+    if app.exception:
+        raise RuntimeError(f"{app} failed: {app.exception}")
 
 
 def run(walks: int = 6) -> dict:
@@ -54,8 +87,9 @@ def run(walks: int = 6) -> dict:
 
     ruleset = cached_ruleset()
     answers = parse(PAYLOAD.read_bytes()).answers
-    ours = {"script": [], "run": []}
-    empty = {"script": [], "run": []}
+    ours: dict[str, list[float]] = {"script": [], "run": [], "save": []}
+    same: dict[str, list[float]] = {"script": [], "run": [], "save": []}
+    empty: dict[str, list[float]] = {"script": [], "run": [], "save": []}
     e = AppTest.from_file(str(EMPTY_APP), default_timeout=60)
     e.run()
     for _ in range(walks):
@@ -63,33 +97,43 @@ def run(walks: int = 6) -> dict:
         at.run()
         at.text_input(key="company_name").input("Bench S.A.")
         at.button(key="start").click().run()
+        s = AppTest.from_file(str(SAME_APP), default_timeout=60)
+        s.run()
         while (step_id := ui.page_step(at.session_state["page"])) is not None:
+            if s.header[0].value != at.header[0].value:
+                raise RuntimeError(f"the same-elements page is not on {step_id}")
             set_widget(at, ruleset, step_id, answers[step_id])
-            at.button(key="next").click()
-            t = time.perf_counter()
-            at.run()
-            ours["run"].append(time.perf_counter() - t)
-            ours["script"].append(last["script"])
-            if at.exception:
-                raise RuntimeError(f"app failed at {step_id}: {at.exception}")
+            _click(at, ours, last)
+            set_widget(s, ruleset, step_id, answers[step_id])
+            _click(s, same, last)
             e.radio(key="q").set_value("yes" if len(empty["run"]) % 2 else "no")
-            e.button(key="next").click()
-            t = time.perf_counter()
-            e.run()
-            empty["run"].append(time.perf_counter() - t)
-            empty["script"].append(last["script"])
+            _click(e, empty, last)
         if at.session_state["page"] != ui.PAGE_REVIEW:
             raise RuntimeError("the walk did not reach the review page")
+
+    def paired(a: list[float], b: list[float]) -> float:
+        return median([x / y for x, y in zip(a, b, strict=True)])
+
+    no_save = [x - y for x, y in zip(ours["script"], ours["save"], strict=True)]
     return {
         "clicks": len(ours["run"]),
         "ours_script_s": median(ours["script"]),
+        "ours_save_s": median(ours["save"]),
+        "ours_script_no_save_s": median(no_save),
+        "same_script_s": median(same["script"]),
         "empty_script_s": median(empty["script"]),
         "ours_run_s": median(ours["run"]),
+        "same_run_s": median(same["run"]),
         "empty_run_s": median(empty["run"]),
-        # ratio of medians of the paired clicks, measured in the same run
+        # ratios of medians, and medians of the per-click ratios (paired clicks, same run)
         "ratio_script": median(ours["script"]) / median(empty["script"]),
         "ratio_run": median(ours["run"]) / median(empty["run"]),
-        "ratio_run_paired": median([a / b for a, b in zip(ours["run"], empty["run"], strict=True)]),
+        "ratio_run_paired": paired(ours["run"], empty["run"]),
+        "same_ratio_script": median(ours["script"]) / median(same["script"]),
+        "same_ratio_run": median(ours["run"]) / median(same["run"]),
+        "same_ratio_run_paired": paired(ours["run"], same["run"]),
+        "same_ratio_script_paired": paired(ours["script"], same["script"]),
+        "same_ratio_script_no_save_paired": paired(no_save, same["script"]),
     }
 
 

@@ -43,7 +43,6 @@ class Session:
         """Send a rerun request; wait for the run to finish; return the element tree."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-        from streamlit.testing.v1.element_tree import parse_tree_from_messages
 
         msg = BackMsg()
         msg.rerun_script.query_string = ""
@@ -71,8 +70,13 @@ class Session:
                 "download_button"
             ):
                 self.downloads[el.download_button.label] = el.download_button.url
-        self.tree = parse_tree_from_messages(deltas)
+        self.tree = self._page(deltas)
         return self.tree
+
+    def _page(self, deltas):
+        from streamlit.testing.v1.element_tree import parse_tree_from_messages
+
+        return parse_tree_from_messages(deltas)
 
     # --- reading the page ------------------------------------------------------------------
 
@@ -159,3 +163,43 @@ class Session:
         if "Results" not in self.texts("title"):
             raise AssertionError(f"no results page: {self.texts('title')}")
         return {label: self.fetch(label) for label in self.downloads}
+
+
+HEADINGS = {"h1": "title", "h2": "header", "h3": "subheader"}
+
+
+class LightSession(Session):
+    """The same user, reading only what it needs from each page (headings and the ids of the
+    widgets by key) instead of building Streamlit's test element tree: a load generator with
+    hundreds of users spends its CPU on the network, not on parsing pages."""
+
+    def _page(self, deltas):
+        from streamlit.runtime.state.common import user_key_from_element_id
+
+        texts: dict[str, list[str]] = {}
+        ids: dict[tuple[str, str], str] = {}
+        for fm in deltas:
+            if fm.delta.WhichOneof("type") != "new_element":
+                continue
+            el = fm.delta.new_element
+            kind = el.WhichOneof("type")
+            if kind == "heading":
+                texts.setdefault(HEADINGS.get(el.heading.tag, "heading"), []).append(
+                    el.heading.body
+                )
+                continue
+            proto_id = getattr(getattr(el, kind), "id", "") if kind else ""
+            if proto_id:
+                key = user_key_from_element_id(proto_id)
+                if key is not None:
+                    ids[(kind, key)] = proto_id
+        return {"texts": texts, "ids": ids}
+
+    def texts(self, kind: str) -> list[str]:
+        return list(self.tree["texts"].get(kind, []))
+
+    def widget_id(self, kind: str, key: str) -> str:
+        try:
+            return self.tree["ids"][(kind, key)]
+        except KeyError:
+            raise KeyError(f"no {kind} {key!r} on the page") from None

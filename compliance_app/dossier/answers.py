@@ -178,13 +178,46 @@ def _refuse_booleans(bools: dict[Path, str]) -> None:
             )
 
 
-def dump(answers_file: AnswersFile) -> bytes:
+def dump(answers_file: AnswersFile, pieces: dict | None = None) -> bytes:
     """Serialise to YAML bytes (UTF-8, non-ASCII written as itself, stable key order).
 
     ``parse(dump(a)) == a`` and dumping twice gives identical bytes.
+
+    ``pieces``: a dict the caller keeps between calls for one assessment (the wizard keeps one
+    per session) that holds the YAML text of the header and of each answer; a piece is
+    reused while its data is unchanged, so a new answer costs the serialisation of that answer
+    only. The bytes are the same as without it (each item of the ``answers`` mapping is
+    written at the same indentation, independently of the others).
     """
     data = answers_file.model_dump(mode="json")
-    text = yaml.dump(
+    if pieces is None:
+        return _yaml(data).encode("utf-8")
+    answers = data.pop("answers")
+    tail = {"screening": data.pop("screening")} if "screening" in data else None
+    keep: dict = {}
+    head = _piece(pieces, keep, ("", repr(data)), data)
+    items = [
+        _piece(pieces, keep, (k, repr(v)), {"answers": {k: v}})[len("answers:\n") :]
+        for k, v in answers.items()
+    ]
+    pieces.clear()
+    pieces.update(keep)
+    body = head + ("answers:\n" + "".join(items) if items else "answers: {}\n")
+    if tail is not None:  # after the answers, as without pieces
+        body += _yaml(tail)
+    return body.encode("utf-8")
+
+
+def _piece(pieces: dict, keep: dict, key: tuple[str, str], data: dict) -> str:
+    text = pieces.get(key)
+    if text is None:
+        text = _yaml(data)
+    keep[key] = text
+    return text
+
+
+def _yaml(data: object) -> str:
+    return yaml.dump(
         data,
         Dumper=_Dumper,
         allow_unicode=True,
@@ -192,7 +225,6 @@ def dump(answers_file: AnswersFile) -> bytes:
         default_flow_style=False,
         width=100,
     )
-    return text.encode("utf-8")
 
 
 class _Dumper(yaml.SafeDumper):

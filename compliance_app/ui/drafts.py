@@ -72,6 +72,7 @@ STATE_DEFAULTS: dict[str, object] = {
     "storage_problem": None,
     "storage_notice": None,
     "on_screen": None,
+    "draft_saved": None,
 }
 """Session-state keys used here, with their initial values (add them to ``init_state``)."""
 
@@ -208,6 +209,7 @@ def adopt(state: State, ruleset: Ruleset, draft: Draft) -> None:
     state["answers"], state["company"], state["page"] = r.answers, r.company, r.page
     state["review"], state["screening"], state["on_screen"] = r.review, r.screening, r.on_screen
     state["draft_id"], state["draft_version"] = draft.id, r.version
+    state["draft_saved"] = None
     state["drawn_page"] = None  # the widgets are refilled from the answers
     if r.warnings:
         state["flash"] = r.warnings
@@ -244,6 +246,8 @@ def persist(state: State, store: DraftStore | None, ruleset: Ruleset) -> None:
     Another tab saved first: its newer answers are taken over and the user is told that the
     last change was not saved. The draft was deleted (maybe in another tab) or expired: saving
     stops for this session, so a deletion is never undone by a tab that was still open.
+    Nothing is written when answers, company, page, review and the answer on screen are what
+    this session saved last (``state["draft_saved"]``).
     """
     if store is None or state.get("draft_off"):
         return
@@ -251,6 +255,9 @@ def persist(state: State, store: DraftStore | None, ruleset: Ruleset) -> None:
     review = review_text(state.get("review"))
     screen = screen_text(state.get("on_screen"))
     draft_id = state.get("draft_id")
+    saved = (data, state["page"], review, screen)
+    if draft_id is not None and state.get("draft_saved") == saved:
+        return
     try:
         if draft_id is None:
             state["draft_id"], state["draft_version"] = store.create(
@@ -266,6 +273,7 @@ def persist(state: State, store: DraftStore | None, ruleset: Ruleset) -> None:
                 on_screen=screen,
             )
         state["storage_problem"] = None
+        state["draft_saved"] = saved
     except StaleDraftError as exc:
         state["storage_problem"] = str(exc)
         try:

@@ -26,12 +26,14 @@ from typing import Any
 
 import streamlit as st
 
+from compliance_app.dossier.answers import dump
 from compliance_app.rulebase.loader import DEFAULT_RULES_DIR, RulesetError, cached_ruleset
 from compliance_app.rulebase.models import Ruleset
 from compliance_app.storage import store as storage
 from compliance_app.ui import drafts as storage_ui
 from compliance_app.ui import settings
 from compliance_app.ui import state as ui
+from compliance_app.ui.walks import frozen
 
 log = logging.getLogger(__name__)
 ss = st.session_state
@@ -72,6 +74,10 @@ def load_rules() -> Ruleset:
 
 
 def init_state() -> None:
+    """Give every missing state key its default. The keys are all there after the first run
+    and go only all at once ("Delete my data"), so one key answers for all of them."""
+    if "state_ready" in ss:
+        return
     defaults = {
         "answers": {},
         "company": ui.empty_company(),
@@ -101,7 +107,7 @@ def init_state() -> None:
     for key, value in defaults.items():
         if key not in ss:
             ss[key] = value
-    ss["run_bytes"] = None  # the answers file of this run, serialised at most once
+    ss["state_ready"] = True
 
 
 def enter(page: str, values: dict[str, object]) -> dict[str, object]:
@@ -179,12 +185,21 @@ def draft_store(url: str) -> storage.DraftStore:
     return storage.DraftStore(url)
 
 
+_stores: dict[str, storage.DraftStore] = {}
+"""The stores :func:`draft_store` made, by URL: a click asks for the store three times, and a
+plain dict lookup costs a fraction of Streamlit's cache lookup."""
+
+
 def get_store() -> storage.DraftStore | None:
+    url = storage.default_url()
+    if url in _stores:
+        return _stores[url]
     try:
-        return draft_store(storage.default_url())
+        store = _stores[url] = draft_store(url)
     except storage.StorageError as exc:  # not cached: tried again on the next run
         ss.storage_problem = str(exc)
         return None
+    return store
 
 
 def persist() -> None:
@@ -213,11 +228,26 @@ def on_delete_data() -> None:
 
 
 def answers_bytes(ruleset: Ruleset) -> bytes:
-    """The answers file of the current state, serialised once per run (every Save button and
-    the PDF cache use it)."""
-    if ss.get("run_bytes") is None:
-        ss["run_bytes"] = ui.answers_file_bytes(ruleset, ss.answers, ss.company, ss.screening)
-    return ss["run_bytes"]
+    """The answers file of the current state (every Save button and the PDF cache use it),
+    serialised again only when the answers, the company or the screening record changed: a run
+    that changes none of them (choosing an option, opening the sidebar, a reconnect) reuses the
+    last one, and a Next serialises only the new answer (the session keeps the YAML of the
+    others)."""
+    screening = ss.get("screening")
+    key = (
+        ruleset.meta.id,
+        ruleset.meta.version,
+        frozen(ss.answers),
+        tuple(ss.company.items()),
+        screening.model_dump_json() if screening is not None else None,
+    )
+    cached = ss.get("answers_file_cache")
+    if cached is None or cached[0] != key:
+        pieces = ss.setdefault("answers_file_pieces", {})
+        af = ui.answers_file(ruleset, ss.answers, ss.company, screening)
+        cached = (key, dump(af, pieces))
+        ss["answers_file_cache"] = cached
+    return cached[1]
 
 
 SAVE_LABEL = "Save progress (download answers file)"

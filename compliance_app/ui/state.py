@@ -27,7 +27,7 @@ from compliance_app.dossier.answers import (
     parse,
 )
 from compliance_app.dossier.screening import ScreeningRecord
-from compliance_app.engine.evaluation import evaluate, walk
+from compliance_app.engine.evaluation import evaluate
 from compliance_app.engine.results import Evaluation
 from compliance_app.engine.values import (
     AnswerError,
@@ -44,6 +44,7 @@ from compliance_app.ui.summary import (  # noqa: F401 - part of this module's in
     findings_by_severity,
     summary,
 )
+from compliance_app.ui.walks import path_and_pending
 
 PAGE_START = "start"
 PAGE_REVIEW = "review"
@@ -68,8 +69,7 @@ def page_step(page: str) -> str | None:
 
 def path_of(ruleset: Ruleset, answers: Mapping[str, object]) -> tuple[list[str], str | None]:
     """The steps on the path for these answers and the pending step (None when complete)."""
-    path, _visible, pending = walk(ruleset, answers)
-    return path, pending
+    return path_and_pending(ruleset, answers)
 
 
 def resume_page(ruleset: Ruleset, answers: Mapping[str, object]) -> str:
