@@ -244,7 +244,15 @@ def cmd_sign(args: argparse.Namespace) -> int:
     if not args.prepare_only:
         password = os.environ.get("COMPLIANCE_P12_PASSWORD")
         if password is None:
-            password = getpass.getpass("Certificate password: ")
+            try:
+                password = getpass.getpass("Certificate password: ")
+            except EOFError:  # no terminal to ask on
+                print(
+                    "No certificate password: set COMPLIANCE_P12_PASSWORD, or run the command "
+                    "in a terminal.",
+                    file=sys.stderr,
+                )
+                return 2
         pdf = signing.sign_pdf(
             pdf, Path(args.p12).read_bytes(), password, location=up.review.organisation
         )

@@ -361,3 +361,39 @@ def test_company_edit_is_logged_and_the_review_is_no_longer_valid(rs, example, d
     if co.session_state["answers"] != af.answers:
         assert review.log[-1].event == "company_edit" and review.log[-1].at is not None
         assert any("not valid for these answers" in e.value for e in co.error)
+
+
+def test_adviser_page_answers_one_step_asked_twice_once():
+    """Trial 2026-12-07: an "I don't know" and rule L3.1 both ask about m3_us_technology; the
+    adviser page crashed on a duplicate widget key. One answer box per step now."""
+    data = (ROOT / "tests" / "scenarios" / "X28_itar_part_covered.yaml").read_bytes()
+    at = new_app()
+    at.button(key="adviser_mode").click().run()
+    upload(at, "review_upload", "answers.yaml", data)
+    assert not at.exception
+    boxes = [t.key for t in at.text_area if t.key and t.key.startswith("rv_q_")]
+    assert boxes.count("rv_q_m3_us_technology") == 1
+
+
+def test_an_amount_is_said_back_as_read(rs):
+    """Trial 2026-12-07: "16.000" typed the European way is read as 16, not sixteen thousand;
+    the question page says back the amount it read, with thousands separators."""
+    from testkit.widgets import set_widget
+
+    answers = dict(parse(EXAMPLE.read_bytes()).answers)
+    at = new_app()
+    at.text_input(key="company_name").input("Amounts S.A.")
+    at.button(key="start").click().run()
+    for _ in range(len(rs.steps)):
+        step_id = ui.page_step(at.session_state["page"])
+        assert step_id is not None, "the example reaches a number question"
+        if rs.steps[step_id].type == "number":
+            break
+        set_widget(at, rs, step_id, answers[step_id])
+        at.button(key="next").click().run()
+    set_widget(at, rs, step_id, 16.0)
+    at.run()
+    assert any("Read as 16.00 EUR" in c.value for c in at.caption)
+    set_widget(at, rs, step_id, 16000.5)
+    at.run()
+    assert any("Read as 16,000.50 EUR" in c.value for c in at.caption)

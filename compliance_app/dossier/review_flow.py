@@ -147,11 +147,13 @@ def sign_off_problems(review: Review, evaluation: Evaluation) -> list[str]:
             + ", ".join(bare)
             + ")."
         )
-    open_steps = [
-        q.step_id
-        for q in evaluation.open_questions
-        if not ((qa := review.answer_to(q.step_id)) and qa.answer.strip())
-    ]
+    open_steps = list(
+        dict.fromkeys(
+            q.step_id
+            for q in evaluation.open_questions
+            if not ((qa := review.answer_to(q.step_id)) and qa.answer.strip())
+        )
+    )
     if open_steps:
         out.append("Answer every open question (" + ", ".join(open_steps) + ").")
     return out

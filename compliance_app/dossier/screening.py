@@ -43,7 +43,7 @@ ROLES: dict[str, str] = {
 OUTCOMES: dict[str, str] = {
     "possible_match": "Possible match: check the hits",
     "no_match": "No match on any list",
-    "stale_lists": "No match, but screened against out-of-date lists",
+    "stale_lists": "Not a clearance: screened against out-of-date lists only",
     "not_screened": "Not screened against every list",
 }
 LIST_STATES = ("ok", "stale", "missing", "empty", "unreadable")

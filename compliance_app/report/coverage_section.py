@@ -16,7 +16,7 @@ STATUS = {
     "not_covered": "NOT COVERED",
 }
 INTRO = (
-    "What this assessment covers. <b>Models</b>: the tool asks, decides and says what follows. "
+    "<b>Models</b>: the tool asks, decides and says what follows. "
     "<b>Flags</b>: it recognises the case and sends it to the adviser without deciding. "
     "<b>Not covered</b>: the tool does not look at it, so the absence of a finding there is "
     "not a clearance: ask the adviser."

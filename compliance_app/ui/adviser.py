@@ -183,10 +183,14 @@ def show_findings(ev) -> None:
     if ev.open_questions:
         st.header("Open questions")
         st.caption('The company answered "I don\'t know" to these: answer each one.')
+        by_step: dict[str, list] = {}  # an "I don't know" and a rule may ask about one step
         for q in ev.open_questions:
-            st.markdown(f"**{ui.md_escape(q.question)}**")
-            st.caption(f"Why it matters: {q.why}")
-            st.text_area(f"Your answer ({q.step_id})", key=question_key(q.step_id))
+            by_step.setdefault(q.step_id, []).append(q)
+        for step_id, questions in by_step.items():
+            for q in questions:
+                st.markdown(f"**{ui.md_escape(q.question)}**")
+                st.caption(f"Why it matters: {ui.md_escape(q.why)}")
+            st.text_area(f"Your answer ({step_id})", key=question_key(step_id))
 
 
 def page_adviser(ruleset: Ruleset) -> None:

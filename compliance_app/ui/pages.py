@@ -184,7 +184,17 @@ def draw_widget(step: Step, d: dict[str, object]) -> None:
             )
     elif t == "number":
         unit = f" in {step.unit.en}" if step.unit else ""
-        st.number_input(f"Amount{unit}", value=d.get(key), format="%.2f", key=key)
+        st.number_input(
+            f"Amount{unit}",
+            value=d.get(key),
+            format="%.2f",
+            key=key,
+            help="Digits only, with a dot for cents: 16000.50 (not 16.000,50).",
+        )
+        read = ss.get(key)
+        if isinstance(read, int | float):  # say back what was understood (16.000 is 16)
+            name = step.unit.en if step.unit else ""
+            st.caption(f"Read as {read:,.2f} {name}: check that this is the amount you meant.")
         if step.allow_unknown:
             k = ui.widget_key(step.id, UNKNOWN)
             st.checkbox(IDK, key=k, **given(d, k, "value"))
