@@ -397,3 +397,14 @@ def test_an_amount_is_said_back_as_read(rs):
     set_widget(at, rs, step_id, 16000.5)
     at.run()
     assert any("Read as 16,000.50 EUR" in c.value for c in at.caption)
+
+
+def test_results_page_shows_the_coverage_map(rs):
+    """The coverage map is on the results page too, not only in the PDF (trial 2026-12-07)."""
+    at = new_app()
+    upload(at, "upload", "answers.yaml", EXAMPLE.read_bytes())
+    at.button(key="see_results").click().run()
+    assert not at.exception
+    assert any("What this assessment covers" in e.label for e in at.expander)
+    text = " ".join(m.value for m in at.markdown)
+    assert "Not covered" in text and "Models" in text

@@ -79,6 +79,7 @@ def page_results(ruleset: Ruleset) -> None:
         st.subheader(f"{severity.capitalize()} ({len(items)})")
         for f in items:
             finding_block(f, questions, severity)
+    show_coverage(ev)
     screening_page.panel(ui.PAGE_RESULTS, "parties_from_results")
     if ss.review is not None:
         review_view.show_review(ruleset, ss.review, ev)
@@ -131,3 +132,22 @@ def pdf_buttons(ruleset: Ruleset, ev) -> None:
             key="pdf",
             on_click="ignore",
         )
+
+
+COVERAGE_STATUS = {"models": "Models", "flags": "Flags (adviser)", "not_covered": "Not covered"}
+
+
+def show_coverage(ev) -> None:
+    """What the rule base models, flags or does not cover (the report prints the same page)."""
+    if not ev.coverage:
+        return
+    with st.expander("What this assessment covers, and what it does not"):
+        st.caption(
+            "Models: the tool asks and decides. Flags: it sends the case to your adviser. "
+            "Not covered: the tool does not look at it, so no finding there is not a clearance."
+        )
+        for line in ev.coverage:
+            st.markdown(
+                f"- **{COVERAGE_STATUS[line.status]}** ({ui.md_escape(line.regime)}): "
+                f"{ui.md_escape(line.title)}"
+            )
