@@ -49,12 +49,39 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def postgres_cpu(db_url: str) -> dict[int, float]:
+    """CPU seconds of the PostgreSQL server of ``db_url`` (the process listening on its port
+    and its children: the connections), by pid."""
+    from sqlalchemy.engine import make_url
+
+    port = make_url(db_url).port or 5432
+    out: dict[int, float] = {}
+    with contextlib.suppress(psutil.Error):
+        for conn in psutil.net_connections("tcp"):
+            if conn.status == psutil.CONN_LISTEN and conn.laddr.port == port and conn.pid:
+                server = psutil.Process(conn.pid)
+                for p in [server, *server.children(recursive=True)]:
+                    with contextlib.suppress(psutil.Error):
+                        t = p.cpu_times()
+                        out[p.pid] = t.user + t.system
+    return out
+
+
+def machine_busy(before, after) -> float:
+    """Share of the machine's CPU time (all cores) that was not idle between two samples."""
+    idle = (after.idle + after.iowait) - (before.idle + before.iowait)
+    total = sum(after) - sum(before)
+    return round(1 - idle / total, 3) if total else 0.0
+
+
 def level(db_url: str, procs: int, users: int, args) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-capacity-") as tmp:
         url = pg.fresh_schema(db_url)
         with run_cluster(Path(tmp), procs, url) as c:
             pids = [c.pid(f"app{i}") for i in range(1, procs + 1)]
             load_before = loadavg()
+            machine0 = psutil.cpu_times()
+            proxy0, pg0 = cpu_seconds([c.pid("haproxy")]), postgres_cpu(db_url)
             cpu0, t0 = cpu_seconds(pids), time.monotonic()
             cmd = [
                 sys.executable, "-m", "bench.loadgen", str(c.port), str(users),
@@ -71,6 +98,8 @@ def level(db_url: str, procs: int, users: int, args) -> dict:
                 check=False,
             )
             cpu1, t1 = cpu_seconds(pids), time.monotonic()
+            proxy1, pg1 = cpu_seconds([c.pid("haproxy")]), postgres_cpu(db_url)
+            machine = machine_busy(machine0, psutil.cpu_times())
             load_after = loadavg()
             lines = [x for x in out.stdout.splitlines() if x.startswith("BENCH-RESULT ")]
             if not lines:
@@ -83,6 +112,9 @@ def level(db_url: str, procs: int, users: int, args) -> dict:
         **result,
         "server_cpu_s": round(cpu1 - cpu0, 1),
         "server_cpu_share": round((cpu1 - cpu0) / (t1 - t0) / procs, 3),
+        "haproxy_cpu_s": round(proxy1 - proxy0, 1),
+        "postgres_cpu_s": round(sum(v - pg0.get(pid, 0.0) for pid, v in pg1.items()), 1),
+        "machine_busy": machine,
         "loadavg_before": load_before,
         "loadavg_after": load_after,
         "server_tracebacks": logs.count("Traceback"),
