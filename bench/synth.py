@@ -86,6 +86,8 @@ def rule_base(k: int, dest: Path) -> Path:
     cite_ids = [c["id"] for c in cites["citations"]]
     codes = [f["code"] for f in finds["findings"]]
     order = list(meta["modules"])
+    coverage = _load(RULES / "coverage.yaml") if (RULES / "coverage.yaml").exists() else None
+    areas = copy.deepcopy(coverage["areas"]) if coverage else []
     for c in range(1, k):
         names = {s: f"{s}_c{c}" for s in step_ids}
         names |= {i: f"{i}-c{c}" for i in cite_ids}
@@ -98,7 +100,18 @@ def rule_base(k: int, dest: Path) -> Path:
             new["id"] = f"{m}_c{c}"
             _dump(dest / "modules" / f"{m}_c{c}.yaml", new)
             order.append(f"{m}_c{c}")
+        for area, orig in zip(coverage["areas"] if coverage else [], areas, strict=True):
+            # the coverage map must place every module and finding (issue 9): copies go with
+            # the area of their original
+            area["modules"] = area.get("modules", []) + [
+                f"{m}_c{c}" for m in orig.get("modules") or []
+            ]
+            area["findings"] = area.get("findings", []) + [
+                f"{f}_C{c}" for f in orig.get("findings") or []
+            ]
     meta["modules"] = order
+    if coverage:
+        _dump(dest / "coverage.yaml", coverage)
     _dump(dest / "ruleset.yaml", meta)
     _dump(dest / "citations.yaml", cites)
     _dump(dest / "findings.yaml", finds)
