@@ -51,7 +51,7 @@ def db_url():
 
 @pytest.fixture
 def cluster(db_url, tmp_path):
-    with cl.run_cluster(tmp_path, 2, pg.fresh_schema(db_url)) as c:
+    with pg.schema(db_url) as url, cl.run_cluster(tmp_path, 2, url) as c:
         yield c
         logs = c.log("app1") + c.log("app2")
         assert "Traceback" not in logs, logs[-3000:]
