@@ -75,37 +75,39 @@ def machine_busy(before, after) -> float:
 
 
 def level(db_url: str, procs: int, users: int, args) -> dict:
-    with tempfile.TemporaryDirectory(prefix="bench-capacity-") as tmp:
-        url = pg.fresh_schema(db_url)
-        with run_cluster(Path(tmp), procs, url) as c:
-            pids = [c.pid(f"app{i}") for i in range(1, procs + 1)]
-            load_before = loadavg()
-            machine0 = psutil.cpu_times()
-            proxy0, pg0 = cpu_seconds([c.pid("haproxy")]), postgres_cpu(db_url)
-            cpu0, t0 = cpu_seconds(pids), time.monotonic()
-            cmd = [
-                sys.executable, "-m", "bench.loadgen", str(c.port), str(users),
-                "--think", str(args.think[0]), str(args.think[1]),
-                "--ramp", str(args.ramp), "--window", str(args.window),
-            ]  # fmt: skip
-            out = subprocess.run(
-                cmd,
-                cwd=ROOT,
-                env={**os.environ, "PYTHONPATH": str(ROOT)},
-                capture_output=True,
-                text=True,
-                timeout=args.ramp + args.window + 120,
-                check=False,
-            )
-            cpu1, t1 = cpu_seconds(pids), time.monotonic()
-            proxy1, pg1 = cpu_seconds([c.pid("haproxy")]), postgres_cpu(db_url)
-            machine = machine_busy(machine0, psutil.cpu_times())
-            load_after = loadavg()
-            lines = [x for x in out.stdout.splitlines() if x.startswith("BENCH-RESULT ")]
-            if not lines:
-                raise RuntimeError(f"loadgen failed:\n{out.stderr[-3000:]}")
-            result = json.loads(lines[-1][len("BENCH-RESULT ") :])
-            logs = "".join(c.log(f"app{i}") for i in range(1, procs + 1))
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-capacity-") as tmp,
+        pg.schema(db_url) as url,
+        run_cluster(Path(tmp), procs, url) as c,
+    ):
+        pids = [c.pid(f"app{i}") for i in range(1, procs + 1)]
+        load_before = loadavg()
+        machine0 = psutil.cpu_times()
+        proxy0, pg0 = cpu_seconds([c.pid("haproxy")]), postgres_cpu(db_url)
+        cpu0, t0 = cpu_seconds(pids), time.monotonic()
+        cmd = [
+            sys.executable, "-m", "bench.loadgen", str(c.port), str(users),
+            "--think", str(args.think[0]), str(args.think[1]),
+            "--ramp", str(args.ramp), "--window", str(args.window),
+        ]  # fmt: skip
+        out = subprocess.run(
+            cmd,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=args.ramp + args.window + 120,
+            check=False,
+        )
+        cpu1, t1 = cpu_seconds(pids), time.monotonic()
+        proxy1, pg1 = cpu_seconds([c.pid("haproxy")]), postgres_cpu(db_url)
+        machine = machine_busy(machine0, psutil.cpu_times())
+        load_after = loadavg()
+        lines = [x for x in out.stdout.splitlines() if x.startswith("BENCH-RESULT ")]
+        if not lines:
+            raise RuntimeError(f"loadgen failed:\n{out.stderr[-3000:]}")
+        result = json.loads(lines[-1][len("BENCH-RESULT ") :])
+        logs = "".join(c.log(f"app{i}") for i in range(1, procs + 1))
     result.pop("section", None)
     return {
         "procs": procs,

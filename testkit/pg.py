@@ -175,13 +175,40 @@ def fresh_schema(base_url: str) -> str:
     )
 
 
+def drop_schema(url: str) -> None:
+    """Drop the schema a :func:`fresh_schema` URL points at (with everything in it)."""
+    import sqlalchemy as sa
+
+    u = sa.make_url(url)
+    schema = str(u.query.get("options", "")).removeprefix("-csearch_path=")
+    if not schema.startswith("t_") or not schema[2:].isalnum():
+        raise ValueError("not a URL made by fresh_schema")
+    engine = sa.create_engine(u.difference_update_query(["options"]))
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def schema(base_url: str) -> Iterator[str]:
+    """A :func:`fresh_schema` URL, dropped afterwards."""
+    url = fresh_schema(base_url)
+    try:
+        yield url
+    finally:
+        drop_schema(url)
+
+
 @contextlib.contextmanager
 def postgres_url() -> Iterator[str]:
     """A PostgreSQL URL with a fresh schema: on ``$COMPLIANCE_TEST_PG_URL`` if set, else on a
     throwaway server (:class:`TempPostgres`), stopped and removed afterwards."""
     url = os.environ.get("COMPLIANCE_TEST_PG_URL")
     if url:
-        yield fresh_schema(url)
+        with schema(url) as fresh:
+            yield fresh
         return
     bindir = find_bindir()
     if bindir is None:

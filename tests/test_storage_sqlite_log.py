@@ -75,3 +75,32 @@ def test_a_purged_draft_is_in_no_file_while_the_store_is_open(tmp_path):
         raw.dispose()
     finally:
         store.close()
+
+
+def test_processes_opening_a_new_file_at_once_all_switch_it_to_the_log(tmp_path):
+    # the first connection switches a new file to WAL; the others found it locked meanwhile
+    # ("database is locked", about 1 start in 30 before they waited for the switch)
+    import threading
+
+    for round_ in range(20):
+        url = f"sqlite:///{tmp_path / f'r{round_}.sqlite3'}"
+        barrier = threading.Barrier(6)
+        errors: list[BaseException] = []
+        stores: list[DraftStore] = []
+
+        def start(url=url, barrier=barrier, errors=errors, stores=stores) -> None:
+            barrier.wait()
+            try:
+                stores.append(DraftStore(url))
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=start) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        for s in stores:
+            s.close()
+        assert not errors, [repr(e.__cause__ or e) for e in errors]
+        assert len(stores) == 6

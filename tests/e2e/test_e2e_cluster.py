@@ -16,6 +16,7 @@ test starts at most two app processes, one proxy and two browser contexts.
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 from pathlib import Path
@@ -50,7 +51,7 @@ def db_url():
 
 @pytest.fixture
 def cluster(db_url, tmp_path):
-    with cl.run_cluster(tmp_path, 2, pg.fresh_schema(db_url)) as c:
+    with pg.schema(db_url) as url, cl.run_cluster(tmp_path, 2, url) as c:
         yield c
         logs = c.log("app1") + c.log("app2")
         assert "Traceback" not in logs, logs[-3000:]
@@ -165,6 +166,15 @@ def test_failover_resumes_on_the_other_process(cluster, browser, ruleset, answer
     log = cluster.log("haproxy")
     assert "draft=" not in log and draft not in log, "the proxy logged the draft link"
     assert f"apps/{other(victim)}" in log
+    # a body over the app's upload cap is refused by the proxy before it reaches a process
+    conn = http.client.HTTPConnection("127.0.0.1", cluster.port, timeout=10)
+    try:
+        conn.putrequest("POST", "/_stcore/upload_file/x/y")
+        conn.putheader("Content-Length", str(20_000_000))
+        conn.endheaders()
+        assert conn.getresponse().status == 413
+    finally:
+        conn.close()
 
 
 def test_rolling_restart_loses_nothing(cluster, browser, ruleset, answers):
