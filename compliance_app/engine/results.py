@@ -30,10 +30,12 @@ class TrailEntry(Frozen):
     step_id: str
     module_id: str
     question: str
-    answer: str | float | list[str] | None
+    answer: str | float | list[str] | list[dict] | None
     answer_text: str
     unknown: bool
     citations: list[Citation]
+    about: str = ""
+    """What the answer is about in a deal: the item, destination or group ("" for the deal)."""
 
 
 class Firing(Frozen):
@@ -51,6 +53,9 @@ class Firing(Frozen):
     """ISO codes the rule's condition picked out (``{country: ...}`` tests), see ``groups``."""
     groups: list[str] = []
     """Ids of the country groups (``in_group``) whose test picked those countries."""
+    about: str = ""
+    """The item, destination or group (as the rule's ``about`` says) it fired for; "" for
+    the whole deal."""
 
 
 class FindingResult(Frozen):
@@ -76,6 +81,9 @@ class FindingResult(Frozen):
     finding is not about particular countries."""
     groups: list[str] = []
     """Country group ids (``rules/countries.yaml``) that picked ``countries``."""
+    about: list[str] = []
+    """The items, destinations and groups this finding is about (labels as the user named
+    them, e.g. ``"PCU-200 → Operator, India (IN)"``); empty when it is about the whole deal."""
 
 
 class OpenQuestion(Frozen):
@@ -89,6 +97,8 @@ class OpenQuestion(Frozen):
     document: str
     rule_id: str | None = None
     """Set when a rule (not an "I don't know" answer) raised the question."""
+    about: str = ""
+    """The item, destination or group the question is about ("" for the deal)."""
 
 
 class CoverageLine(Frozen):
@@ -99,6 +109,28 @@ class CoverageLine(Frozen):
     status: Literal["models", "flags", "not_covered"]
     sections: str
     note: str | None = None
+
+
+class MatrixRow(Frozen):
+    """One cell of a deal: an item with a destination (and a people group where the walk
+    reached who sees US technical data), and what the engine concluded for it."""
+
+    item: str
+    destination: str
+    group: str = ""
+    jurisdiction: Jurisdiction
+    us_authorization_needed: Authorization
+    authorisations: list[str]
+    """Codes of the authorisation, exemption and prohibition findings of this cell."""
+    causes: list[str]
+    """Codes of the other findings that decide the cell (jurisdiction, de minimis, ...)."""
+    access: str = ""
+    """For a people group: ``barred``, ``named``, ``exemption``, ``licence``, ``allowed``,
+    ``open`` (see ``compliance_app.engine.deal_results.ACCESS``); "" for other cells."""
+    complete: bool = True
+    open_questions: int = 0
+    calculation: str = ""
+    """The de minimis calculation of this cell, if one was made."""
 
 
 class Evaluation(Frozen):
@@ -133,6 +165,13 @@ class Evaluation(Frozen):
     """Plain-language calculations the result rests on (e.g. the de minimis percentage)."""
     coverage: list[CoverageLine] = []
     """What the rule base models, flags or does not cover (empty: no coverage map)."""
+    matrix: list[MatrixRow] = []
+    """A deal's result per cell (empty for a single case)."""
+    driver: str = ""
+    """The cell that decides ``us_authorization_needed`` (its label), for a deal."""
+    worksheets: list[dict] = []
+    """Per item and destination, the de minimis worksheet from the bill of materials
+    (``compliance_app.engine.bom.Worksheet`` as a dict)."""
 
     def codes(self) -> list[str]:
         return [f.code for f in self.findings]

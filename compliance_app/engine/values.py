@@ -21,10 +21,12 @@ import re
 from collections.abc import Mapping
 
 import pycountry
+from pydantic import ValidationError
 
+from compliance_app.engine.entries import MODEL_OF
 from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
 
-AnswerValue = str | float | list[str]
+AnswerValue = str | float | list[str] | list[dict]
 
 
 class AnswerError(ValueError):
@@ -119,7 +121,33 @@ def normalize(step: Step, value: object) -> AnswerValue:
                 f"{len(value):,}."
             )
         return value
+    if t in MODEL_OF:
+        return _entries(t, value)
     raise AnswerError(f"Unknown step type {t}.")  # pragma: no cover - models forbid it
+
+
+_WHAT = {"item_list": "item", "destination_list": "destination", "group_list": "group"}
+
+
+def _entries(t: str, value: object) -> list[dict]:
+    """A list step's answer: entries checked by their model (ids unique), as plain dicts."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise AnswerError(f"Add each {_WHAT[t]} with the form.")
+    if t != "destination_list" and not value:
+        raise AnswerError(f"Add at least one {_WHAT[t]}.")
+    out: list[dict] = []
+    for n, raw in enumerate(value, 1):
+        try:
+            entry = MODEL_OF[t].model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first["loc"]) or _WHAT[t]
+            raise AnswerError(f"{_WHAT[t].capitalize()} {n}, {where}: {first['msg']}.") from None
+        out.append(entry.model_dump())
+    ids = [e["id"] for e in out]
+    if len(set(ids)) != len(ids):
+        raise AnswerError(f"Two {_WHAT[t]}s have the same id.")
+    return out
 
 
 def refused_answers(ruleset: Ruleset, answers: Mapping[str, object]) -> dict[str, str]:
@@ -179,4 +207,7 @@ def display(step: Step, value: object, lang: str = "en") -> str:
         return f"{float(value):,.2f} {unit}".strip()  # type: ignore[arg-type]
     if step.type == "text":
         return str(value)
+    if step.type in MODEL_OF:
+        names = [str(e.get("name", "")) for e in value if isinstance(e, dict)]  # type: ignore[union-attr]
+        return "; ".join(names) or "(none)"
     return step.label_of(str(value), lang)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pycountry
 
+from compliance_app.rulebase import scopes
 from compliance_app.rulebase.models import (
     END,
     CitationCatalogue,
@@ -147,6 +148,7 @@ def check_all(ctx: Context) -> list[RuleError]:
     _check_meta(meta, meta_src, steps, errors)
     if meta.start in steps:
         _check_graph(meta.start, steps, named, errors)
+    scopes.check_scopes(meta, meta_src, ctx.modules, steps, named, errors)
     return errors
 
 

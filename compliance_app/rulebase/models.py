@@ -25,6 +25,8 @@ from compliance_app.rulebase.countries import CountryCode, CountryData, CountryG
 from compliance_app.rulebase.types import (
     END,
     LANGS,
+    LIST_TYPES,
+    SCOPE_ORDER,
     UNKNOWN,
     Blocks,
     Confidence,
@@ -32,6 +34,7 @@ from compliance_app.rulebase.types import (
     FindingCode,
     Identifier,
     JurisdictionTag,
+    Scope,
     Severity,
     Status,
     StepType,
@@ -55,7 +58,10 @@ __all__ = [
     "FindingCode",
     "Identifier",
     "JurisdictionTag",
+    "LIST_TYPES",
     "NamedCondition",
+    "SCOPE_ORDER",
+    "Scope",
     "Severity",
     "Status",
     "StepType",
@@ -132,6 +138,15 @@ class Step(Strict):
     next: list[Branch] = Field(default_factory=list)
     """Branches tried in order; without ``next`` the walk goes on to the following step (in
     module order, then ``END``). A non-empty list must end with an unconditional branch."""
+    scope: list[Scope] = Field(default_factory=list)
+    """The lists of the deal this step is asked for: ``[]`` once for the whole deal, ``[item]``
+    once per item, ``[item, destination]`` once per item and destination it goes to, ``[group]``
+    once per people group (see ``docs/rule-format.md``, "Scope")."""
+
+    @field_validator("scope")
+    @classmethod
+    def _scope_order(cls, value: list[str]) -> list[str]:
+        return _ordered_scope(value)
 
     @field_validator("next", mode="before")
     @classmethod
@@ -142,6 +157,8 @@ class Step(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Step:
+        if self.type in LIST_TYPES and (self.scope or self.allow_unknown):
+            raise ValueError("a list step is asked once for the deal: no scope, no 'I don't know'")
         if self.type in ("one", "many") and not self.options:
             raise ValueError(f"a '{self.type}' step needs options")
         if self.type not in ("one", "many") and self.options:
@@ -192,6 +209,21 @@ class Rule(Strict):
     jurisdiction: JurisdictionTag = "none"
     citations: list[str] = Field(default_factory=list)
     next_step: Text | None = None
+    about: list[Scope] = Field(default_factory=list)
+    """What the finding is about: ``[]`` the whole deal, ``[item]`` each item, ``[item,
+    destination]`` each item and destination, ``[group]`` each people group... It must be the
+    lists of the steps the condition reads (the loader checks it)."""
+
+    @field_validator("about")
+    @classmethod
+    def _about_order(cls, value: list[str]) -> list[str]:
+        return _ordered_scope(value)
+
+
+def _ordered_scope(value: list[str]) -> list[str]:
+    if len(set(value)) != len(value):
+        raise ValueError("a list is named twice")
+    return sorted(value, key=SCOPE_ORDER.index)
 
 
 class Module(Strict):
@@ -260,6 +292,27 @@ class DeMinimisConfig(Strict):
     total_value_step: str
 
 
+class DealConfig(Strict):
+    """How the deal's lists feed the questions (``rules/ruleset.yaml``, ``deal:``).
+
+    ``items``, ``destinations``, ``groups``: the list steps. ``filled``: steps answered from
+    an entry of a list rather than asked (``m2_destination: destination.country``).
+    ``home_country``: the step whose country is the destination of an item that goes nowhere.
+    ``bill_of_materials``: the steps an item's bill of materials answers (content kinds, per
+    destination the counted US value).
+    """
+
+    items: str
+    destinations: str
+    groups: str
+    home_country: str
+    filled: dict[str, Literal[
+        "item.name", "destination.country", "group.citizenships", "group.residences"
+    ]] = Field(default_factory=dict)
+    bom_content_step: str
+    bom_us_value_step: str
+
+
 class RulesetMeta(Strict):
     """``rules/ruleset.yaml``."""
 
@@ -271,6 +324,7 @@ class RulesetMeta(Strict):
     start: str
     modules: list[str] = Field(min_length=1)
     de_minimis: DeMinimisConfig
+    deal: DealConfig
     disclaimer: Text
 
 
@@ -295,6 +349,11 @@ class Ruleset(Strict):
         """Each step id -> the id of the step after it in module order (``END`` after the last)."""
         order = list(self.steps)
         return {sid: (order[i + 1] if i + 1 < len(order) else END) for i, sid in enumerate(order)}
+
+    @functools.cached_property
+    def order(self) -> dict[str, int]:
+        """Each step id -> its place in module order (the order the wizard asks in)."""
+        return {sid: i for i, sid in enumerate(self.steps)}
 
     @functools.cached_property
     def rules(self) -> list[Rule]:

@@ -17,8 +17,23 @@ END = "END"
 """Pseudo step id: a branch that goes to END finishes the questioning."""
 
 StepType = Literal[
-    "yes_no", "yes_no_unknown", "one", "many", "country", "countries", "number", "text"
+    "yes_no",
+    "yes_no_unknown",
+    "one",
+    "many",
+    "country",
+    "countries",
+    "number",
+    "text",
+    "item_list",
+    "destination_list",
+    "group_list",
 ]
+LIST_TYPES = ("item_list", "destination_list", "group_list")
+"""Steps whose answer is a list the user builds: the deal's items, destinations, people groups."""
+Scope = Literal["item", "destination", "group"]
+"""A list of the deal a step is asked for, or a rule is about (one answer/finding per entry)."""
+SCOPE_ORDER = ("item", "destination", "group")
 Effect = Literal["yes", "likely", "undetermined", "depends", "no", "none"]
 JurisdictionTag = Literal["ITAR", "EAR", "EAR99", "undetermined", "none"]
 """``undetermined``: the rule holds jurisdiction open (an open question) unless another rule
