@@ -103,3 +103,10 @@ def migrate_case(ruleset: Ruleset, answers: Mapping[str, object]) -> tuple[dict,
         if all(d in dims for d in step.scope):
             out[qualify(key, JOIN.join(dims[d] for d in step.scope))] = value
     return out, notes
+
+
+def evaluate_case(ruleset: Ruleset, answers: Mapping[str, object], lang: str = "en", on=None):
+    """Evaluate one case's answers (format 1) as the one-item deal they migrate to."""
+    from compliance_app.engine.deal_results import evaluate_deal
+
+    return evaluate_deal(ruleset, migrate_case(ruleset, answers)[0], lang, on)
