@@ -8,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from compliance_app.dossier.answers import parse
-from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.deal import split
+from compliance_app.engine.deal_migrate import evaluate_case, migrate_case
 from compliance_app.rulebase.loader import DEFAULT_RULES_DIR, RulesetError, load_ruleset
 from compliance_app.ui import state as ui
 from testkit.widgets import set_widget
@@ -249,6 +250,12 @@ def _any_answer(step):
     if step.type in ("one", "many"):
         first = step.option_values()[0]
         return first if step.type == "one" else [first]
+    if step.type == "item_list":
+        return [{"name": "Star <tracker>", "kind": "own_product"}]
+    if step.type == "destination_list":
+        return [{"name": "Buyer", "country": "FR", "role": "customer", "items": ["item1"]}]
+    if step.type == "group_list":
+        return [{"name": "Engineers", "citizenships": ["FR"], "residences": ["FR"]}]
     return {
         "yes_no": "no",
         "yes_no_unknown": "no",
@@ -268,11 +275,11 @@ def test_real_rule_base_walk(monkeypatch):
     monkeypatch.setenv("COMPLIANCE_RULES_DIR", str(DEFAULT_RULES_DIR))
     at = new_app()
     start(at)
-    for _ in range(len(real.steps) + 1):
+    for _ in range(3 * len(real.steps)):
         step_id = ui.page_step(at.session_state["page"])
         if step_id is None:
             break
-        answer(at, real, step_id, _any_answer(real.steps[step_id]))
+        answer(at, real, step_id, _any_answer(real.steps[split(step_id)[0]]))
     assert at.session_state["page"] == ui.PAGE_REVIEW
     at.button(key="see_results").click().run()
     assert not at.exception
@@ -292,9 +299,11 @@ def test_real_rule_base_walk(monkeypatch):
         if af.ruleset.id != real.meta.id:
             assert any("File refused" in e.value for e in at.error), path
             continue
-        ev = evaluate(real, af.answers)
+        ev = evaluate_case(real, af.answers)
         assert at.session_state["page"] == (
-            ui.PAGE_REVIEW if ev.complete else ui.resume_page(real, af.answers)
+            ui.PAGE_REVIEW
+            if ev.complete
+            else ui.resume_page(real, migrate_case(real, af.answers)[0])
         ), path
         if ev.complete:
             at.button(key="see_results").click().run()

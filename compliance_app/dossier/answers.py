@@ -70,7 +70,7 @@ it no longer has are kept, so there is room for several versions)."""
 MAX_LIST_ITEMS = 300
 """Longest list answer (there are 249 countries in ISO 3166-1)."""
 AnswerValue = str | float | list[str]
-StoredValue = StrictStr | StrictFloat | list[StrictStr]
+StoredValue = StrictStr | StrictFloat | list[StrictStr] | list[dict[str, Any]]
 """An answer as the file holds it: strict, so ``true`` never becomes ``1.0`` (an integer is
 read as a float)."""
 
@@ -100,7 +100,7 @@ class AnswersFile(Strict):
     format_version: Literal[1] = FORMAT_VERSION
     ruleset: RulesetRef
     company: Company = Field(default_factory=Company)
-    answers: dict[Annotated[str, Field(max_length=64)], StoredValue] = Field(default_factory=dict)
+    answers: dict[Annotated[str, Field(max_length=160)], StoredValue] = Field(default_factory=dict)
     screening: ScreeningRecord | None = None
     """Optional: the parties screened against the restricted-party lists
     (:mod:`compliance_app.dossier.screening`). Left out of the file when there is none, so files

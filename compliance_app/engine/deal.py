@@ -88,17 +88,34 @@ class Cell:
         pos = {"item": self.index[0], "destination": self.index[1], "group": self.index[2]}
         return tuple(pos[d] for d in scope)
 
-    def label(self, scope: list[str]) -> str:
-        """What a person reads for the part of this cell that ``scope`` is about."""
-        parts = []
+    def parts(self, scope: list[str]) -> dict[str, str]:
+        """``{"item": "PCU-200", "destination": "Prime SA, France (FR)"}`` for ``scope``."""
+        out = {}
         for d in scope:
             if d == "item" and self.item:
-                parts.append(self.item["name"])
-            elif d == "destination":
-                parts.append(destination_label(self.destination, self.home_country))
+                out[d] = self.item["name"]
+            elif d == "destination" and self.item:
+                out[d] = destination_label(self.destination, self.home_country)
             elif d == "group" and self.group:
-                parts.append(self.group["name"])
-        return " → ".join(parts)
+                out[d] = self.group["name"]
+        return out
+
+    def label(self, scope: list[str]) -> str:
+        """What a person reads for the part of this cell that ``scope`` is about."""
+        return " → ".join(self.parts(scope).values())
+
+
+def personal(text: str, parts: Mapping[str, str]) -> str:
+    """A question with ``{item}``, ``{destination}`` or ``{group}`` naming the entry it is
+    asked for (``parts`` from :meth:`Cell.parts`); a placeholder without an entry reads
+    "this item" (and so on). Names are data: the caller escapes them for display."""
+    for key, fallback in (
+        ("item", "this item"),
+        ("destination", "this destination"),
+        ("group", "this group"),
+    ):
+        text = text.replace("{" + key + "}", parts.get(key, fallback))
+    return text
 
 
 def destination_label(destination: dict | None, home_country: str) -> str:
@@ -129,12 +146,16 @@ class DealWalk:
     path: list[str]
     pending: str | None
     cells: list[CellWalk]
-    labels: dict[str, str]
-    """Qualified id -> what it is about (item name, destination, group), "" for the deal."""
+    parts: dict[str, dict[str, str]]
+    """Qualified id -> what it is about, by list (:meth:`Cell.parts`); empty for the deal."""
+
+    def about(self, qid: str) -> str:
+        """``"PCU-200 → Prime SA, France (FR)"``; "" for a question about the whole deal."""
+        return " → ".join(self.parts.get(qid, {}).values())
 
 
 def _valid_country(ruleset: Ruleset, answers: Mapping[str, object]) -> str:
-    sid = ruleset.meta.deal.home_country
+    sid = ruleset.meta.deal.home_country  # type: ignore[union-attr]
     try:
         return str(normalize(ruleset.steps[sid], answers.get(sid)))
     except AnswerError:
@@ -147,6 +168,8 @@ def flat_answers(
     """The answers the engine sees for ``cell`` and the steps filled rather than asked."""
     deal = ruleset.meta.deal
     steps = ruleset.steps
+    if deal is None:  # a rule base for one case
+        return {k: v for k, v in answers.items() if k in steps}, frozenset()
     lists = {deal.items: cell.item, deal.destinations: cell.destination, deal.groups: cell.group}
     out: dict[str, object] = {}
     for key, value in answers.items():
@@ -191,9 +214,9 @@ def _filled(source: str, cell: Cell) -> object:
 def cells(ruleset: Ruleset, answers: Mapping[str, object], day: dt.date) -> list[CellWalk]:
     """Every cell of the deal with its walk (see the module docstring)."""
     deal = ruleset.meta.deal
-    home = _valid_country(ruleset, answers)
-    items = entries(ruleset, answers, deal.items)
-    if items is None:
+    home = _valid_country(ruleset, answers) if deal else ""
+    items = entries(ruleset, answers, deal.items) if deal else None
+    if deal is None or items is None:
         return [_walked(ruleset, answers, Cell(None, home_country=home), day)]
     dests = entries(ruleset, answers, deal.destinations)
     groups = entries(ruleset, answers, deal.groups)
@@ -234,7 +257,7 @@ def deal_walk(
     walked = cells(ruleset, answers, day)
     order = ruleset.order
     keys: dict[str, tuple] = {}
-    labels: dict[str, str] = {}
+    parts: dict[str, dict[str, str]] = {}
     pending: list[str] = []
     for cw in walked:
         for sid in cw.path:
@@ -245,9 +268,9 @@ def deal_walk(
             qid = qualify(sid, qualifier)
             if qid not in keys:
                 keys[qid] = (order[sid], cw.cell.sort_key(scope))
-                labels[qid] = cw.cell.label(scope)
+                parts[qid] = cw.cell.parts(scope)
             if sid == cw.pending:
                 pending.append(qid)
     path = sorted(keys, key=keys.__getitem__)
     first = min(pending, key=keys.__getitem__) if pending else None
-    return DealWalk(path, first, walked, labels)
+    return DealWalk(path, first, walked, parts)

@@ -28,6 +28,8 @@ KIND_FROM_ACTIVITY = (
 
 def is_deal(ruleset: Ruleset, answers: Mapping[str, object]) -> bool:
     """True when ``answers`` already have the items list (or nothing yet to migrate)."""
+    if ruleset.meta.deal is None:
+        return True
     return ruleset.meta.deal.items in answers or not any(
         k in ruleset.steps and ruleset.steps[k].scope for k in answers
     )

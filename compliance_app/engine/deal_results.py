@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from compliance_app.engine import dated
-from compliance_app.engine.deal import JOIN, CellWalk, deal_walk, qualify, split
+from compliance_app.engine.deal import JOIN, CellWalk, deal_walk, personal, qualify, split
 from compliance_app.engine.evaluation import EFFECT_RANK, SEVERITY_RANK, evaluate, merge_next_steps
 from compliance_app.engine.results import (
     Evaluation,
@@ -158,7 +158,13 @@ def evaluate_deal(
             qid = _qualified(cw, ruleset, t.step_id)
             scope = ruleset.steps[t.step_id].scope
             if qid not in trail:
-                trail[qid] = t.model_copy(update={"step_id": qid, "about": cw.cell.label(scope)})
+                trail[qid] = t.model_copy(
+                    update={
+                        "step_id": qid,
+                        "about": cw.cell.label(scope),
+                        "question": personal(t.question, cw.cell.parts(scope)),
+                    }
+                )
                 keys[qid] = (order[t.step_id], cw.cell.sort_key(scope))
     matrix = [_row(cw, ev) for cw, ev in results]
     driver = ""

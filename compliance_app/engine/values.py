@@ -158,12 +158,13 @@ def refused_answers(ruleset: Ruleset, answers: Mapping[str, object]) -> dict[str
     answer vanish. Answers to steps the rule base does not have are not checked here.
     """
     out: dict[str, str] = {}
-    for step_id, step in ruleset.steps.items():
-        if step_id in answers and answers[step_id] is not None:
+    for key, value in answers.items():
+        step = ruleset.steps.get(key.partition("@")[0])  # qualified ids: engine.deal
+        if step is not None and value is not None:
             try:
-                normalize(step, answers[step_id])
+                normalize(step, value)
             except AnswerError as exc:
-                out[step_id] = str(exc)
+                out[key] = str(exc)
     return out
 
 

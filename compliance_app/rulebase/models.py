@@ -306,9 +306,9 @@ class DealConfig(Strict):
     destinations: str
     groups: str
     home_country: str
-    filled: dict[str, Literal[
-        "item.name", "destination.country", "group.citizenships", "group.residences"
-    ]] = Field(default_factory=dict)
+    filled: dict[
+        str, Literal["item.name", "destination.country", "group.citizenships", "group.residences"]
+    ] = Field(default_factory=dict)
     bom_content_step: str
     bom_us_value_step: str
 
@@ -324,7 +324,8 @@ class RulesetMeta(Strict):
     start: str
     modules: list[str] = Field(min_length=1)
     de_minimis: DeMinimisConfig
-    deal: DealConfig
+    deal: DealConfig | None = None
+    """Without it the rule base assesses one case (no lists, no scopes)."""
     disclaimer: Text
 
 

@@ -56,6 +56,13 @@ def check_scopes(
     """Append an error (file, line, column) for every scope that does not fit; see above."""
     deal = meta.deal
     plain = {sid: s for sid, (s, _src, _i) in steps.items()}
+    if deal is None:
+        for step, src, i in steps.values():
+            if step.scope or step.type in TYPE_OF.values():
+                errors.append(
+                    src.error(("steps", i, "scope"), "lists need a 'deal:' block in ruleset.yaml")
+                )
+        return
     order = {sid: n for n, sid in enumerate(steps)}
     for key, wanted in TYPE_OF.items():
         sid = getattr(deal, key)

@@ -28,7 +28,7 @@ log = logging.getLogger("compliance_app.storage.store")
 DRAFT_ID_BYTES = 24
 """Random bytes in a draft id: 192 bits, written as 32 URL-safe base64 characters."""
 _DRAFT_ID_RE = re.compile(r"[A-Za-z0-9_-]{32}")
-_PAGE_RE = re.compile(r"[A-Za-z0-9_:.\-]{1,200}")
+_PAGE_RE = re.compile(r"[A-Za-z0-9_:.@+\-]{1,200}")
 MAX_DATA_CHARS = 4_000_000
 """Largest draft accepted, in characters of JSON (an answers file upload is at most 1 MB)."""
 PURGE_INTERVAL = timedelta(hours=1)
@@ -103,7 +103,7 @@ def log_tag(draft_id: str) -> str:
 
 def _check_page(page: object) -> str:
     if not isinstance(page, str) or _PAGE_RE.fullmatch(page) is None:
-        raise ValueError("page must be 1-200 characters of letters, digits and _ : . -")
+        raise ValueError("page must be 1-200 characters of letters, digits and _ : . - @ +")
     return page
 
 

@@ -33,6 +33,7 @@ from typing import Any
 from compliance_app.dossier import review as review_mod
 from compliance_app.dossier.answers import AnswersError, AnswersFile
 from compliance_app.dossier.screening import ScreeningRecord
+from compliance_app.engine.deal_migrate import migrate_case
 from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
 from compliance_app.storage.store import (
     Draft,
@@ -108,7 +109,8 @@ def resume_draft(ruleset: Ruleset, draft: Draft) -> Resumed:
     except StorageError as exc:  # saved by an incompatible version of the app
         raise AnswersError(str(exc)) from exc
     warnings = check_ruleset(ruleset, af, "This saved assessment", "Start a new assessment.")
-    answers = dict(af.answers)
+    answers, notes = migrate_case(ruleset, dict(af.answers))  # drafts saved before deals
+    warnings += notes
     page = resolve_page(ruleset, answers, draft.page)
     return Resumed(
         answers=answers,
@@ -151,10 +153,10 @@ def screen_of(ruleset: Ruleset, text: str | None, page: str) -> dict[str, object
         return None
     if not isinstance(data, dict) or set(data) != {"step", "value"}:
         return None
-    step = ruleset.steps.get(str(data["step"]))
-    if step is None or page != step_page(step.id):
+    qid = str(data["step"])
+    if ruleset.steps.get(qid.partition("@")[0]) is None or page != step_page(qid):
         return None
-    return {"step": step.id, "value": data["value"]}
+    return {"step": qid, "value": data["value"]}
 
 
 MAX_SCREEN_CHARS = 100_000

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from compliance_app.engine.deal import split
 from compliance_app.engine.values import AnswerError
 from compliance_app.engine.values import visible_controls as shown
-from compliance_app.rulebase.models import UNKNOWN, Ruleset, Step
+from compliance_app.rulebase.models import LIST_TYPES, UNKNOWN, Ruleset, Step
 from compliance_app.storage import store as storage
-from compliance_app.ui import forms, review_view, screening_page
+from compliance_app.ui import forms, list_state, lists, review_view, screening_page
 from compliance_app.ui import state as ui
 from compliance_app.ui.drafts import screen_widget_values
 from compliance_app.ui.session import (
@@ -66,8 +67,15 @@ def on_start(ruleset: Ruleset) -> None:
 
 
 def on_next(ruleset: Ruleset, step_id: str) -> None:
-    step = ruleset.steps[step_id]
-    raw = ui.raw_from_widgets(step, ss)
+    step = ui.step_for(ruleset, step_id, ss.answers)
+    if step.type in LIST_TYPES:
+        raw: object = list_state.entries_of(ss.answers, step_id)
+        empty = list_state.empty_destinations(ruleset, ss.answers)
+        if step.type == "destination_list" and empty:
+            ss.error = "Choose the items each destination receives: " + "; ".join(empty) + "."
+            return
+    else:
+        raw = ui.raw_from_widgets(step, ss)
     try:
         if step.type == "text":
             forms.check_text_answer(raw, step.max_length)
@@ -211,7 +219,7 @@ def links(citations: list) -> None:
 
 
 def page_step(ruleset: Ruleset, step_id: str) -> None:
-    step = ruleset.steps[step_id]
+    step = ui.step_for(ruleset, step_id, ss.answers)
     stored = ss.answers.get(step_id)
     if stored is None and step_id == forms.country_step(ruleset):
         stored = ss.company.get("country") or None  # from an older answers file
@@ -230,7 +238,11 @@ def page_step(ruleset: Ruleset, step_id: str) -> None:
         f"Question {prog.number}"
     )
     st.progress(prog.fraction)
-    st.header(step.question.en)
+    about = ui.about(ruleset, ss.answers, step_id)
+    if about:
+        st.caption("About: " + ui.md_escape(about))
+    # a question asked per entry names it: user text, so escaped
+    st.header(ui.md_escape(step.question.en) if step.id != split(step.id)[0] else step.question.en)
     if step.hint:
         st.caption(step.hint.en)
     if step.help:
@@ -238,8 +250,11 @@ def page_step(ruleset: Ruleset, step_id: str) -> None:
             st.markdown(step.help.en)
     if ss.error:
         st.error(ui.md_escape(ss.error))
-    draw_widget(step, d)
-    note_screen(ruleset, step_id)
+    if step.type in LIST_TYPES:
+        lists.draw_list(ruleset, step)
+    else:
+        draw_widget(step, d)
+        note_screen(ruleset, step_id)
     if step_id in screening_page.SCREENING_STEPS:
         screening_page.panel(ui.step_page(step_id), "parties_from_step")
     if step.citations:
@@ -269,13 +284,28 @@ def page_review(ruleset: Ruleset) -> None:
         c2.text(shown(ss.company.get(f) or "(not given)"))
     button("Change company details", "change_company", go, (ui.PAGE_START, True))
     st.subheader("Your answers")
-    for entry in ev.trail:
+    on_path = set(ev.path)
+    deal = ruleset.meta.deal
+    list_of = (
+        {"item": deal.items, "destination": deal.destinations, "group": deal.groups} if deal else {}
+    )
+    groups = list(dict.fromkeys(e.about for e in ev.trail))  # the deal first, then each entry
+    current = None
+    for entry in sorted(ev.trail, key=lambda e: groups.index(e.about)):
         if entry.step_id == ev.pending_step:
             continue
+        if entry.about != current:
+            current = entry.about
+            st.markdown("#### " + (ui.md_escape(current) if current else "The whole deal"))
         c1, c2 = st.columns([1, 1])
         c1.markdown(f"**{ui.md_escape(entry.question)}**")
         c2.text(shown(entry.answer_text))
-        page = ui.step_page(entry.step_id)
+        base = ruleset.steps[split(entry.step_id)[0]]
+        page = ui.step_page(
+            entry.step_id
+            if entry.step_id in on_path or not base.scope
+            else list_of[base.scope[0]]  # filled from a list: changed on the list's page
+        )
         label = change_label(entry.question)
         button(label, f"change_{entry.step_id}", go, (page, True), where=c2, type="tertiary")
     if ev.unused_answers:

@@ -29,6 +29,8 @@ def finding_block(f, questions: dict[str, str], severity: str) -> None:
     disputed = fr is not None and fr.status in ("disputed", "qualified")
     title = f"{f.title} ({f.code}){review_view.title_suffix(f.code)}"
     with st.expander(title, expanded=disputed or severity in ("critical", "high")):
+        if f.about:
+            st.markdown("**About:** " + ui.md_escape("; ".join(f.about)))
         st.markdown(f.explanation)
         if f.countries:
             names = ", ".join(f"{country_name(c)} ({c})" for c in f.countries)
@@ -64,17 +66,22 @@ def page_results(ruleset: Ruleset) -> None:
     st.markdown(j_text)
     st.subheader(f"US authorisation needed: {a_label}")
     st.markdown(a_text)
+    if ev.driver:
+        st.markdown("**Decided by:** " + ui.md_escape(ev.driver))
+    show_matrix(ruleset, ev)
     st.caption(f"Rules {meta.id} {meta.version}, regulations as of {meta.regulations_as_of}.")
     if ev.open_questions:
         st.header("Questions for your adviser")
         for q in ev.open_questions:
+            if q.about:
+                st.caption("About: " + ui.md_escape(q.about))
             st.markdown(
                 f"**{ui.md_escape(q.question)}**\n\n- Why it matters: {ui.md_escape(q.why)}\n"
                 f"- Who can answer: {ui.md_escape(q.who)}\n- Document to ask for: "
                 f"{ui.md_escape(q.document)}"
             )
     st.header("Findings")
-    questions = {s: ruleset.steps[s].question.en for s in ev.path}
+    questions = {t.step_id: t.question for t in ev.trail}
     for severity, items in ui.findings_by_severity(ev):
         st.subheader(f"{severity.capitalize()} ({len(items)})")
         for f in items:
@@ -91,6 +98,19 @@ def page_results(ruleset: Ruleset) -> None:
     pdf_buttons(ruleset, ev)
     save_button(ruleset, "save_results")
     button("Back to your answers", "to_review", go, (ui.PAGE_REVIEW,))
+
+
+def show_matrix(ruleset: Ruleset, ev) -> None:  # noqa: ANN001
+    """The deal's results per item and destination, and who may see the US technical data."""
+    titles = {f.code: f.title for f in ev.findings}
+    rows = ui.matrix_rows(ev, titles)
+    if len(rows) > 1 or ev.driver:
+        st.header("Results per item and destination")
+        st.dataframe(rows, hide_index=True, width="stretch")
+    access = ui.access_rows(ev, titles)
+    if access:
+        st.header("Who may see the US technical data")
+        st.dataframe(access, hide_index=True, width="stretch")
 
 
 def build_cached(cache: str, key: str, build) -> bytes | None:

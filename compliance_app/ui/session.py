@@ -102,6 +102,8 @@ def init_state() -> None:
         "adviser_sign_error": None,
         "fresh": True,
         "missed_click": False,
+        "list_error": None,
+        "list_rev": 0,
         **storage_ui.STATE_DEFAULTS,
     }
     for key, value in defaults.items():
@@ -168,7 +170,7 @@ def button(
 def note_screen(ruleset: Ruleset, step_id: str) -> None:
     """After the step's widgets are drawn: save what they hold as the draft's on-screen answer
     when it changed (never as an answer: that is Next's job)."""
-    step = ruleset.steps[step_id]
+    step = ui.step_for(ruleset, step_id, ss.answers)
     raw = ui.raw_from_widgets(step, ss)
     pending = storage_ui.unconfirmed(step, raw, ss.answers.get(step_id))
     screen = None if pending is None else {"step": step_id, "value": pending}

@@ -27,7 +27,9 @@ from compliance_app.dossier.answers import (
     parse,
 )
 from compliance_app.dossier.screening import ScreeningRecord
-from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.deal import split
+from compliance_app.engine.deal_migrate import migrate_case
+from compliance_app.engine.deal_results import evaluate_deal
 from compliance_app.engine.results import Evaluation
 from compliance_app.engine.values import (
     AnswerError,
@@ -41,10 +43,12 @@ from compliance_app.ui.summary import (  # noqa: F401 - part of this module's in
     AUTHORIZATION_TEXT,
     JURISDICTION_TEXT,
     SEVERITIES,
+    access_rows,
     findings_by_severity,
+    matrix_rows,
     summary,
 )
-from compliance_app.ui.walks import path_and_pending
+from compliance_app.ui.walks import about, path_and_pending, step_for  # noqa: F401 - interface
 
 PAGE_START = "start"
 PAGE_REVIEW = "review"
@@ -211,7 +215,7 @@ def apply_answer(
     Raises AnswerError with a message that says what to do (shown next to the field).
     Answers of other steps, on the path or not, are kept unchanged.
     """
-    step = ruleset.steps[step_id]
+    step = ruleset.steps[split(step_id)[0]]
     if step.type == "number" and raw is None:
         unit = f", in {step.unit.en}" if step.unit else ""
         idk = ', or tick "I don\'t know"' if step.allow_unknown else ""
@@ -244,11 +248,12 @@ def progress(ruleset: Ruleset, answers: Mapping[str, object], step_id: str) -> P
     path, _pending = path_of(ruleset, answers)
     number = path.index(step_id) + 1 if step_id in path else len(path) + 1
     modules = ruleset.modules
-    index = next((i for i, m in enumerate(modules) if step_id in {s.id for s in m.steps}), 0)
+    base = split(step_id)[0]
+    index = next((i for i, m in enumerate(modules) if base in {s.id for s in m.steps}), 0)
     module = modules[index]
     ids = {s.id for s in module.steps}
     before = path[: number - 1]
-    within = sum(1 for s in before if s in ids)
+    within = len({split(s)[0] for s in before if split(s)[0] in ids})
     fraction = (index + within / max(len(module.steps), 1)) / max(len(modules), 1)
     return Progress(
         number=number,
@@ -338,7 +343,10 @@ def import_answers(ruleset: Ruleset, data: bytes) -> Imported:
     warnings = check_ruleset(
         ruleset, af, "This answers file", "Your current answers were not changed."
     )
-    unknown = [k for k in af.answers if k not in ruleset.steps]
+    answers, notes = migrate_case(ruleset, af.answers)
+    warnings += notes
+    af = af.model_copy(update={"answers": answers})
+    unknown = [k for k in af.answers if split(k)[0] not in ruleset.steps]
     if unknown:
         warnings.append(
             f"{len(unknown)} answer(s) are for questions these rules do not have "
@@ -370,4 +378,5 @@ def evaluate_today(ruleset: Ruleset, answers: dict) -> Evaluation:
     """The engine's evaluation of ``answers`` on today's date: dated country data (such as the
     22 CFR 126.1(r)(2) suspension for Cyprus) is read for the day the user looks at the result,
     and the report prints that day (``Evaluation.evaluated_on``)."""
-    return evaluate(ruleset, answers, on=dt.date.today())
+    deal, _notes = migrate_case(ruleset, answers)  # an uploaded one-case file, as a deal
+    return evaluate_deal(ruleset, deal, on=dt.date.today())

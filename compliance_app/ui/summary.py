@@ -52,3 +52,53 @@ def findings_by_severity(evaluation: Evaluation) -> list[tuple[str, list[Finding
     """Findings grouped by severity, most severe first; empty groups left out."""
     groups = [(s, [f for f in evaluation.findings if f.severity == s]) for s in SEVERITIES]
     return [(s, items) for s, items in groups if items]
+
+
+ACCESS_TEXT = {
+    "barred": "Barred: a 22 CFR 126.1 nationality; no access without DDTC's approval.",
+    "named": "Must be named in the US authorisation (TAA or licence) before access.",
+    "exemption": "Allowed under the 126.18 conditions (screening, agreements, records).",
+    "licence": "An EAR licence is needed for release (deemed reexport).",
+    "allowed": "Allowed: no EAR licence needed for release (734.20).",
+    "open": "Open: answer the open questions first.",
+    "no_finding": "No restriction found on your answers.",
+}
+"""What a people group's access to US technical data needs (``MatrixRow.access``)."""
+
+
+def matrix_rows(evaluation: Evaluation, titles: dict[str, str]) -> list[dict[str, str]]:
+    """The results table: one row per item and destination, as plain strings."""
+    rows = []
+    for r in evaluation.matrix:
+        if r.group:
+            continue
+        rows.append(
+            {
+                "Item": r.item,
+                "Destination": r.destination,
+                "Jurisdiction": JURISDICTION_TEXT[r.jurisdiction][0],
+                "US authorisation needed": AUTHORIZATION_TEXT[r.us_authorization_needed][0],
+                "Which": "; ".join(titles.get(c, c) for c in r.authorisations) or "-",
+                "Because of": "; ".join(titles.get(c, c) for c in r.causes) or "-",
+            }
+        )
+    return rows
+
+
+def access_rows(evaluation: Evaluation, titles: dict[str, str]) -> list[dict[str, str]]:
+    """Who may see the US technical data: one row per item (data) and people group."""
+    seen = set()
+    rows = []
+    for r in evaluation.matrix:
+        if not r.group or (r.item, r.group) in seen:
+            continue
+        seen.add((r.item, r.group))
+        rows.append(
+            {
+                "Technical data": r.item,
+                "Group": r.group,
+                "Access": ACCESS_TEXT.get(r.access, r.access),
+                "Authorisations": "; ".join(titles.get(c, c) for c in r.authorisations) or "-",
+            }
+        )
+    return rows
