@@ -35,7 +35,7 @@ def counts(monkeypatch):
         return wrapper
 
     monkeypatch.setattr(session, "dump", counting("dump", session.dump))
-    monkeypatch.setattr(walks, "walk", counting("walk", walks.walk))
+    monkeypatch.setattr(walks, "deal_walk", counting("walk", walks.deal_walk))
     monkeypatch.setattr(DraftStore, "save", counting("save", DraftStore.save))
     return n
 

@@ -7,7 +7,8 @@ import threading
 import pytest
 
 from compliance_app.dossier.answers import parse
-from compliance_app.engine import evaluation
+from compliance_app.engine import deal
+from compliance_app.engine.deal_migrate import migrate_case
 from compliance_app.rulebase.loader import cached_ruleset
 from compliance_app.ui import state as ui
 from compliance_app.ui import walks
@@ -19,21 +20,21 @@ PAYLOAD = ROOT / "examples" / "payload_9a515_content.yaml"
 @pytest.fixture
 def counted(monkeypatch):
     calls = []
-    real = evaluation.walk
+    real = deal.deal_walk
 
-    def walk(ruleset, answers):
+    def walk(ruleset, answers, on=None):
         calls.append(dict(answers))
-        return real(ruleset, answers)
+        return real(ruleset, answers, on)
 
-    monkeypatch.setattr(walks, "walk", walk)
+    monkeypatch.setattr(walks, "deal_walk", walk)
     walks._last.value = None
     return calls
 
 
 def test_a_next_click_walks_once(counted):
     rs = cached_ruleset()
-    answers = dict(parse(PAYLOAD.read_bytes()).answers)
-    step = evaluation.walk(rs, answers)[0][3]
+    answers = migrate_case(cached_ruleset(), parse(PAYLOAD.read_bytes()).answers)[0]
+    step = deal.deal_walk(rs, answers).path[3]
     # what on_next, main and page_step ask for one click
     nxt = ui.next_page(rs, answers, step)
     assert ui.resolve_page(rs, answers, nxt) == nxt
@@ -47,12 +48,13 @@ def test_a_next_click_walks_once(counted):
 
 def test_changed_answers_are_walked_again(counted):
     rs = cached_ruleset()
-    answers = dict(parse(PAYLOAD.read_bytes()).answers)
+    answers = migrate_case(cached_ruleset(), parse(PAYLOAD.read_bytes()).answers)[0]
     full = ui.path_of(rs, answers)
     first = full[0][0]
     fewer = {k: v for k, v in answers.items() if k != first}
-    assert ui.path_of(rs, fewer) == (evaluation.walk(rs, fewer)[0], first)
-    lists = [k for k, v in answers.items() if isinstance(v, list) and v]
+    dw = deal.deal_walk(rs, fewer)
+    assert ui.path_of(rs, fewer) == (dw.path, dw.pending) and dw.pending == first
+    lists = [k for k, v in answers.items() if isinstance(v, list) and v and isinstance(v[0], str)]
     changed = {**answers, lists[0]: answers[lists[0]][:-1]}
     ui.path_of(rs, changed)
     assert ui.path_of(rs, answers) == full
@@ -64,7 +66,7 @@ def test_changed_answers_are_walked_again(counted):
 
 def test_each_thread_keeps_its_own_walk(counted):
     rs = cached_ruleset()
-    answers = dict(parse(PAYLOAD.read_bytes()).answers)
+    answers = migrate_case(cached_ruleset(), parse(PAYLOAD.read_bytes()).answers)[0]
     ui.path_of(rs, answers)
     t = threading.Thread(target=ui.path_of, args=(rs, answers))
     t.start()

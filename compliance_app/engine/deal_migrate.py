@@ -56,9 +56,13 @@ def migrate_case(ruleset: Ruleset, answers: Mapping[str, object]) -> tuple[dict,
     activities = answers.get("m2_activities")
     activities = activities if isinstance(activities, list) else []
     kind = next((k for a, k in KIND_FROM_ACTIVITY if a in activities), "own_product")
+    out: dict[str, object] = {}
+    if len(description) > 2000:  # refused as before (with the reason), never cut
+        out[filled.get("item.name", "")] = description
+        description = ""
     name = description.strip().splitlines()[0][:120] if description.strip() else "The item"
-    item = {"id": "item1", "name": name, "kind": kind, "description": description[:2000]}
-    out: dict[str, object] = {deal.items: [item]}
+    item = {"id": "item1", "name": name, "kind": kind, "description": description}
+    out[deal.items] = [item]
     notes = [
         "This assessment was made for one item and one destination. It was opened as a deal "
         f'with one item, "{name}"; add more items, destinations or groups of people if the '
