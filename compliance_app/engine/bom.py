@@ -221,6 +221,8 @@ def _section(status: Status, level: float | None, zero: set[str]) -> str:
         return "15 CFR 734.4(c)"
     if level == 25.0:
         return "15 CFR 734.4(d)"
+    if status == "below":  # nothing counted (EAR99 only): Part 746 decides, not a level
+        return "15 CFR Part 734, Supp. No. 2, (a)(1)"
     return "15 CFR 734.4; Supp. No. 2 to Part 734"
 
 
@@ -297,7 +299,7 @@ def worksheet(
 
     base = calculate(ruleset, kinds, destination, None, total, currency)
     if base.status in ("zero_rule", "not_applicable", "below"):  # no value needed
-        return done(base.status, base.explanation, base.level)
+        return done(base.status, base.explanation, base.level, base.percent)
     level = _level(ruleset, destination)
     if total is None or total <= 0:
         return done(
