@@ -189,3 +189,11 @@ def test_cli_refuses_an_unreadable_file(capsys, tmp_path):
     assert main(["bom", str(bad), "--to", "FR"]) == 1
     assert "No recognisable header" in capsys.readouterr().err
     assert main(["bom", str(tmp_path / "missing.csv"), "--to", "FR"]) == 1
+
+
+def test_the_benchmark_bom_reads_without_problems():
+    from bench.bom import synthetic_bom
+
+    lines, problems = read_bom_csv(synthetic_bom())
+    assert len(lines) == 200 and problems == []
+    assert {x.origin for x in lines} >= {"US", "FR"}
