@@ -197,3 +197,13 @@ def test_the_benchmark_bom_reads_without_problems():
     lines, problems = read_bom_csv(synthetic_bom())
     assert len(lines) == 200 and problems == []
     assert {x.origin for x in lines} >= {"US", "FR"}
+
+
+def test_old_mac_line_endings_and_english_erp_headers():
+    data = b"Part Number,Country of Origin,ECCN,Value,Currency\rA,US,EAR99,1,EUR\r"
+    data += b"B,US,EAR99,x,EUR\r"
+    lines, problems = read_bom_csv(data)
+    assert [x.part for x in lines] == ["A", "B"] and lines[0].origin == "US"
+    assert problems == [
+        "Line 3: value 'x' is not a number; enter it like 16000.50 or leave it empty if unknown."
+    ]

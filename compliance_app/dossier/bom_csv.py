@@ -40,6 +40,7 @@ ALIASES: dict[str, str] = {
     "part_number": "part",
     "origin": "origin",
     "origine": "origin",
+    "country_of_origin": "origin",
     "classification": "classification",
     "eccn": "classification",
     "value": "value",
@@ -82,7 +83,7 @@ def _find_header(text: str) -> tuple[str, int, dict[int, str], list[str]]:
     """(delimiter, index of the header row, column index -> field, names of ignored columns)."""
     best: tuple[int, str, int, dict[int, str], list[str]] | None = None
     for delim in (";", ",", "\t", "|"):
-        rows = csv.reader(io.StringIO(text), delimiter=delim)
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
         try:
             for i, row in enumerate(rows):
                 if i >= _HEADER_SEARCH:
@@ -172,7 +173,7 @@ def read_bom_csv(data: bytes) -> tuple[list[BomLine], list[str]]:
             "on every line."
         )
     raw_rows: list[tuple[int, dict[str, str]]] = []
-    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     start = 1
     try:
         for i, row in enumerate(reader):
