@@ -25,7 +25,8 @@ Commands:
   ``COMPLIANCE_P12_PASSWORD`` or asked). ``--prepare-only`` writes the report prepared for
   signature without signing it, for signing software of a card or token.
 * ``screen NAME``, ``lists import|status|update``: restricted-party screening (see
-  :mod:`compliance_app.screening.cli`).
+  :mod:`compliance_app.screening.cli`); ``bom FILE.csv``: de minimis per destination
+  (:mod:`compliance_app.bom_cli`).
 
 Errors of the user's making (broken rule base, refused answers file) become a message on
 stderr and exit code 1 (2 for wrong usage); nothing else is caught here. An answer that does not
@@ -41,6 +42,7 @@ import json
 import sys
 from pathlib import Path
 
+from compliance_app import bom_cli
 from compliance_app.dossier import answers as answers_mod
 from compliance_app.dossier.transport import read_upload
 from compliance_app.engine.evaluation import evaluate
@@ -314,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="evaluation day for dated country data, YYYY-MM-DD (default: today)",
         )
     screening_cli.add_commands(sub)
+    bom_cli.add_commands(sub)
     return p
 
 

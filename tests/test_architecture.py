@@ -41,6 +41,8 @@ FORBIDDEN: dict[str, set[str]] = {
     "cli": {"streamlit"},
 }
 MAX_LINES = 400
+CLI_MODULES = {"cli", "bom_cli"}
+"""Top-level modules of the command line (the ``cli`` layer)."""
 
 
 def _modules() -> dict[str, Path]:
@@ -61,7 +63,7 @@ def _layer(module: str) -> str | None:
     parts = module.split(".")
     if len(parts) < 2:
         return None
-    return parts[1] if parts[1] in ALLOWED else ("cli" if parts[1] == "cli" else None)
+    return parts[1] if parts[1] in ALLOWED else ("cli" if parts[1] in CLI_MODULES else None)
 
 
 def _imports(path: Path, module: str) -> set[str]:

@@ -5,7 +5,7 @@ uploaded YAML/JSON safely and within bounds), ``review`` (the adviser's review),
 (the parties screened against the restricted-party lists, a section of the answers file),
 ``transport`` (uploads; the PDF's attachments and seal), ``pdfread`` (reading a PDF's
 attachments within bounds), ``snapshots`` and ``versions`` (rule-base snapshots and what
-changed between versions).
+changed between versions), ``bom_csv`` (bill-of-materials CSV files from other software).
 
 May import: :mod:`compliance_app.rulebase`, :mod:`compliance_app.engine`, pypdf, PyYAML. Must not
 import Streamlit, ReportLab, SQLAlchemy, or the report, storage or ui packages.
