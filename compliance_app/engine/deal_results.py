@@ -48,14 +48,15 @@ SUMMARY = {
     "CHECK_EU_CONTROLS",
 }
 ACCESS = {
-    "barred": "STAFF_126_1_NATIONALITY",
-    "named": "STAFF_NAMED_IN_AUTHORISATION",
-    "licence": "DEEMED_REEXPORT_LICENSE_REQUIRED",
-    "exemption": "EXEMPTION_126_18",
-    "allowed": "DEEMED_REEXPORT_734_20_OK",
+    "barred": ("STAFF_126_1_NATIONALITY",),
+    "named": ("STAFF_NAMED_IN_AUTHORISATION",),
+    "licence": ("DEEMED_REEXPORT_LICENSE_REQUIRED",),
+    "exemption": ("EXEMPTION_124_16", "EXEMPTION_126_18"),
+    "allowed": ("DEEMED_REEXPORT_734_20_OK",),
 }
-"""Access of a people group to US technical data, strongest first, and the finding that says
-it; ``open`` when the cell has open questions or is not complete, ``no_finding`` otherwise."""
+"""Access of a people group to US technical data, strongest first, and the findings that say
+it (126.18(d) is still coded EXEMPTION_124_16); ``open`` when the cell has open questions or is
+not complete, ``no_finding`` otherwise."""
 
 
 def _is_auth(code: str) -> bool:
@@ -178,6 +179,7 @@ def evaluate_deal(
     complete = dw.pending is None
     if not complete and auth == "no":
         auth = "undetermined"
+    worksheets = _worksheets(ruleset, results)
     first = results[0][1]
     fired = {r for _cw, ev in results for r in ev.fired_rules}
     calcs = [f"{_row_label(r)}: {r.calculation}" for r in matrix if r.calculation]
@@ -201,7 +203,32 @@ def evaluate_deal(
         coverage=first.coverage,
         matrix=matrix if results[0][0].cell.item else [],
         driver=driver if len(matrix) > 1 else "",
+        worksheets=worksheets,
     )
+
+
+def _worksheets(ruleset: Ruleset, results: list) -> list[dict]:
+    """Per item with a bill of materials and destination, the de minimis worksheet (once)."""
+    from compliance_app.engine.bom_link import worksheet_for
+    from compliance_app.engine.deal import destination_label
+
+    out: dict[tuple, dict] = {}
+    for cw, _ev in results:
+        cell = cw.cell
+        if not cell.item or not cell.item.get("bom"):
+            continue
+        key = (cell.item["id"], cell.destination["id"] if cell.destination else "home")
+        country = cell.destination["country"] if cell.destination else cell.home_country
+        if key in out:
+            continue
+        ws = worksheet_for(ruleset, cell.item, country, cw.answers)
+        if ws is not None:
+            out[key] = {
+                **ws.model_dump(),
+                "item": cell.item["name"],
+                "destination_label": destination_label(cell.destination, cell.home_country),
+            }
+    return list(out.values())
 
 
 def _row_label(row: MatrixRow) -> str:
@@ -214,7 +241,7 @@ def _row(cw: CellWalk, ev: Evaluation) -> MatrixRow:
     codes = ev.codes()
     access = ""
     if cw.cell.group:
-        access = next((k for k, c in ACCESS.items() if c in codes), "")
+        access = next((k for k, cs in ACCESS.items() if set(cs) & set(codes)), "")
         if not access:
             access = "open" if (ev.open_questions or not ev.complete) else "no_finding"
     return MatrixRow(

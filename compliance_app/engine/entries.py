@@ -22,6 +22,8 @@ from typing import Annotated, Literal
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from compliance_app.engine.bom_lines import BomLine
+
 UNKNOWN = "idk"
 ItemKind = Literal["own_product", "us_item", "us_data", "service"]
 Role = Literal["customer", "end_user", "consignee", "intermediary"]
@@ -83,7 +85,7 @@ class Item(Entry):
     name: Name
     kind: ItemKind
     description: str = Field("", max_length=2000)
-    bom: list[dict] = Field(default_factory=list, max_length=5000)
+    bom: list[BomLine] = Field(default_factory=list, max_length=5000)
     rates: dict[Annotated[str, Field(pattern=r"^[A-Z]{3}$")], Annotated[float, Field(gt=0)]] = (
         Field(default_factory=dict)
     )
