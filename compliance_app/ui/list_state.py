@@ -114,3 +114,42 @@ def empty_destinations(ruleset: Ruleset, answers: Mapping[str, object]) -> list[
         for d in entries_of(answers, deal.destinations)
         if not set(d.get("items", [])) & items
     ]
+
+
+def parse_rates(text: str) -> dict[str, float]:
+    """``"USD=0.86; GBP 1.17"`` -> ``{"USD": 0.86, "GBP": 1.17}`` (value of one unit in EUR).
+    Raises AnswerError naming the part that cannot be read."""
+    out: dict[str, float] = {}
+    for part in text.replace(",", ";").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        code, _, number = part.replace("=", " ").partition(" ")
+        code = code.strip().upper()
+        try:
+            value = float(number.strip())
+        except ValueError:
+            value = -1.0
+        if len(code) != 3 or not code.isalpha() or value <= 0:
+            raise AnswerError(
+                f'Exchange rates: "{part}" cannot be read. Write each as a currency code and '
+                "the value of one unit in EUR, for example USD=0.86; GBP=1.17."
+            )
+        out[code] = value
+    return out
+
+
+def set_bom(
+    ruleset: Ruleset, answers: Mapping[str, object], item_id: str, data: bytes
+) -> tuple[dict[str, object], list[str]]:
+    """New answers with the item's bill of materials read from a CSV file, and the problems
+    found in it (each naming its line; a bad field is kept as unknown, never as zero).
+    Raises AnswerError when the file cannot be read at all (nothing is changed)."""
+    from compliance_app.dossier.bom_csv import BomError, read_bom_csv
+
+    try:
+        lines, problems = read_bom_csv(data)
+    except BomError as exc:
+        raise AnswerError(str(exc)) from None
+    bom = [line.model_dump() for line in lines]
+    return update_entry(ruleset, answers, ruleset.meta.deal.items, item_id, {"bom": bom}), problems

@@ -14,7 +14,7 @@ import streamlit as st
 from compliance_app.engine.entries import EMPLOYMENT_LABELS, KIND_LABELS, ROLE_LABELS, UNKNOWN
 from compliance_app.engine.values import AnswerError, country_name
 from compliance_app.rulebase.models import Ruleset, Step
-from compliance_app.ui import forms, list_state
+from compliance_app.ui import bom_view, forms, list_state
 from compliance_app.ui import state as ui
 from compliance_app.ui.session import persist, ss
 
@@ -42,7 +42,7 @@ def _key(step_id: str, entry_id: str, name: str) -> str:
 def _fields(ruleset: Ruleset, step: Step, entry_id: str) -> dict[str, object]:
     """The form's values as typed, for the entry ``entry_id`` (``new`` for the add form)."""
     names = {
-        "item_list": ("name", "kind", "description"),
+        "item_list": ("name", "kind", "description", "rates"),
         "destination_list": ("name", "country", "role", "items"),
         "group_list": ("name", "citizenships", "residences", "employment", "people"),
     }[step.type]
@@ -54,6 +54,8 @@ def _fields(ruleset: Ruleset, step: Step, entry_id: str) -> dict[str, object]:
             out.pop(n)
     if "description" in out and out["description"] is None:
         out["description"] = ""
+    if "rates" in out:
+        out["rates"] = list_state.parse_rates(str(out["rates"] or ""))
     return out
 
 
@@ -146,6 +148,12 @@ def _form_fields(ruleset: Ruleset, step: Step, entry_id: str, e: dict) -> None:
             format_func=KIND_LABELS.get,
             key=k("kind"),
         )
+        rates = "; ".join(f"{c}={v:g}" for c, v in (e.get("rates") or {}).items())
+        st.text_input(
+            "Exchange rates to EUR for the bill of materials (optional, e.g. USD=0.86)",
+            value=rates,
+            key=k("rates"),
+        )
         st.text_area(
             "Description (optional: part numbers, programme, segment)",
             value=e.get("description", ""),
@@ -231,6 +239,8 @@ def draw_list(ruleset: Ruleset, step: Step) -> None:
                 st.form_submit_button(
                     "Save changes", on_click=on_update, args=(ruleset, step, e["id"])
                 )
+            if step.type == "item_list" and e.get("kind") in ("own_product", "us_item"):
+                bom_view.section(ruleset, e)
             st.button(
                 "Remove " + ui.md_escape(e["name"]),
                 key=_key(step.id, e["id"], "remove"),

@@ -104,6 +104,7 @@ def init_state() -> None:
         "missed_click": False,
         "list_error": None,
         "list_rev": 0,
+        "bom_problems": {},
         **storage_ui.STATE_DEFAULTS,
     }
     for key, value in defaults.items():

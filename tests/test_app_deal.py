@@ -1,0 +1,159 @@
+"""Issue 10 in the browser's model (AppTest, real rule base): the PCU case walked as a user
+would, with two items, two destinations, a bill of materials uploaded as CSV and three groups
+of engineers; the results give a de minimis line per destination and an access answer per
+group."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from compliance_app.engine.deal import split
+from compliance_app.rulebase.loader import cached_ruleset
+from compliance_app.ui import state as ui
+from testkit.server import ROOT
+from testkit.widgets import set_widget
+
+APP = str(ROOT / "streamlit_app.py")
+
+BOM = (
+    "part;origin;classification;value;currency;licence_to\r\n"
+    "RT4G150 rad-hard FPGA;US;9A515.e.1;16000;EUR;all except AU CA GB\r\n"
+    "DC/DC converter module;FR;unknown;9000;EUR;\r\n"
+    "Aluminium housing;LU;EAR99;3000;EUR;\r\n"
+).encode("cp1252")
+
+LISTS = {
+    "m2_items": [
+        {"name": "PCU-200", "kind": "own_product", "description": "Power-conditioning unit"},
+        {"name": "US prime ICD drawings", "kind": "us_data"},
+    ],
+    "m2_destinations": [
+        {"name": "Prime SA", "country": "FR", "role": "customer", "items": ["item1"]},
+        {"name": "Operator Ltd", "country": "IN", "role": "end_user", "items": ["item1"]},
+    ],
+    "m7_groups": [
+        {"name": "EU engineers", "citizenships": ["DE", "FR", "LU"], "residences": ["LU"]},
+        {"name": "Indian engineers", "citizenships": ["IN"], "residences": ["LU"]},
+        {"name": "Chinese national <b>resident</b>", "citizenships": ["CN"], "residences": ["LU"]},
+    ],
+}
+ANSWERS = {
+    "m1_country": "LU",
+    "m1_us_owned": "not_us_owned",
+    "m1_icp": "partial",
+    "m2_activities@item1": ["sell_own_product"],
+    "m2_activities@item2": ["receive_us_info", "give_access"],
+    "m2_other_countries": [],
+    "m2_end_use@dest1": "civil",
+    "m2_end_use@dest2": "government_civil",
+    "m2_end_use@home": "civil",
+    "m2_already_happened": "no",
+    "m3_us_content@item1": "yes",
+    "m3_us_technology@item1": "none",
+    "m3_us_origin_item@item2": "yes",
+    "m3_info_sources@item2": ["us_company"],
+    "m3_us_persons": "no",
+    "m6_info_content@item2": "technical",
+    "m4_item_jurisdiction@item2": "itar",
+    "m4_doubt": "no",
+    "m4_sme": "no",
+    "m4_complete_spacecraft": "no",
+    "m4_xv_a_spacecraft": "no",
+    "m5_total_value@item1": 120000.0,
+    "m7_us_provides@item2": ["technical_data"],
+    "m7_existing_approval@item2": "none_yet",
+    "m7_exemption_route": "route_d",
+    "m7_126_18d_conditions": [
+        "regular_employees",
+        "named_party",
+        "in_territory",
+        "nda_or_signatory",
+        "no_hardware",
+        "unclassified",
+    ],
+    "m7_cloud@item2": "no_cloud",
+    "m8_screening": "no_hit",
+    "m8_affiliates": "no",
+    "m8_red_flags": ["none"],
+}
+
+
+def answer_for(qid: str) -> object:
+    if qid in ANSWERS:
+        return ANSWERS[qid]
+    return ANSWERS[split(qid)[0]]
+
+
+@pytest.fixture(autouse=True)
+def real_rules(monkeypatch):
+    monkeypatch.setenv("COMPLIANCE_RULES_DIR", str(ROOT / "rules"))
+    monkeypatch.setenv("COMPLIANCE_DB_URL", "sqlite://")
+
+
+def walk_deal(at: AppTest) -> list[str]:
+    rs = cached_ruleset()
+    at.text_input(key="company_name").input("LU-Power S.A.")
+    at.button(key="start").click().run()
+    seen = []
+    for _ in range(120):
+        qid = ui.page_step(at.session_state["page"])
+        if qid is None:
+            break
+        seen.append(qid)
+        if qid == "m2_items":
+            set_widget(at, rs, qid, LISTS[qid])
+            up = at.file_uploader(key=f"bom_upload_item1_{at.session_state['list_rev']}")
+            up.set_value(("pcu-bom.csv", BOM, "text/csv")).run()
+            assert not at.exception
+        else:
+            set_widget(at, rs, qid, LISTS.get(qid) or answer_for(qid))
+        at.button(key="next").click().run()
+        assert not at.exception
+        assert not at.session_state["error"], (qid, at.session_state["error"])
+    return seen
+
+
+def test_the_pcu_deal_walked_in_the_wizard():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    seen = walk_deal(at)
+    assert at.session_state["page"] == ui.PAGE_REVIEW, seen
+    # asked per item, by name; the bill of materials answered the content and the US value
+    assert "m2_activities@item1" in seen and "m2_activities@item2" in seen
+    assert not any(split(q)[0] in ("m4_content_kinds", "m5_us_value") for q in seen)
+    assert "m2_destination" not in {split(q)[0] for q in seen}  # from the destinations list
+    items = at.session_state["answers"]["m2_items"]
+    assert [x["part"] for x in items[0]["bom"]][0] == "RT4G150 rad-hard FPGA"
+    # the review page groups the answers by what they are about
+    headings = [m.value for m in at.markdown if m.value.startswith("#### ")]
+    assert "#### The whole deal" in headings
+    assert any("PCU\\-200" in h for h in headings)
+    at.button(key="see_results").click().run()
+    assert not at.exception
+    frames = [df.value for df in at.dataframe]
+    matrix = next(f for f in frames if "Destination" in f.columns)
+    dests = list(matrix["Destination"])
+    assert any("France" in d for d in dests) and any("India" in d for d in dests)
+    access = next(f for f in frames if "Group" in f.columns)
+    by_group = dict(zip(access["Group"], access["Access"], strict=True))
+    assert by_group["Chinese national <b>resident</b>"].startswith("Barred")
+    assert by_group["Indian engineers"].startswith("Must be named")
+    assert by_group["EU engineers"].startswith("Allowed under the 126.18")
+    calc = [t.value for t in at.text]
+    assert any("France (FR)" in c and "13.3 %" in c for c in calc)
+    assert any("India (IN)" in c and "13.3 %" in c for c in calc)
+
+
+def test_a_question_asked_per_item_names_it():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    rs = cached_ruleset()
+    at.text_input(key="company_name").input("LU-Power S.A.")
+    at.button(key="start").click().run()
+    for _ in range(10):
+        qid = ui.page_step(at.session_state["page"])
+        if qid == "m2_activities@item1":
+            break
+        set_widget(at, rs, qid, LISTS.get(qid) or answer_for(qid))
+        at.button(key="next").click().run()
+    assert at.session_state["page"] == ui.step_page("m2_activities@item1")
+    assert "About: PCU\\-200" in [c.value for c in at.caption]
