@@ -100,6 +100,14 @@ class Cell:
                 out[d] = self.group["name"]
         return out
 
+    def names(self, scope: list[str]) -> dict[str, str]:
+        """As :meth:`parts`, for a sentence: an item that stays home goes to the company's
+        country (``"Luxembourg (LU)"``), not to "Stays in ..."."""
+        out = self.parts(scope)
+        if "destination" in out and self.destination is None:
+            out["destination"] = f"{country_name(self.home_country)} ({self.home_country})"
+        return out
+
     def label(self, scope: list[str]) -> str:
         """What a person reads for the part of this cell that ``scope`` is about."""
         return " → ".join(self.parts(scope).values())
@@ -148,6 +156,8 @@ class DealWalk:
     cells: list[CellWalk]
     parts: dict[str, dict[str, str]]
     """Qualified id -> what it is about, by list (:meth:`Cell.parts`); empty for the deal."""
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Qualified id -> the names its question's placeholders take (:meth:`Cell.names`)."""
 
     def about(self, qid: str) -> str:
         """``"PCU-200 → Prime SA, France (FR)"``; "" for a question about the whole deal."""
@@ -258,6 +268,7 @@ def deal_walk(
     order = ruleset.order
     keys: dict[str, tuple] = {}
     parts: dict[str, dict[str, str]] = {}
+    names: dict[str, dict[str, str]] = {}
     pending: list[str] = []
     for cw in walked:
         for sid in cw.path:
@@ -269,8 +280,9 @@ def deal_walk(
             if qid not in keys:
                 keys[qid] = (order[sid], cw.cell.sort_key(scope))
                 parts[qid] = cw.cell.parts(scope)
+                names[qid] = cw.cell.names(scope)
             if sid == cw.pending:
                 pending.append(qid)
     path = sorted(keys, key=keys.__getitem__)
     first = min(pending, key=keys.__getitem__) if pending else None
-    return DealWalk(path, first, walked, parts)
+    return DealWalk(path, first, walked, parts, names)

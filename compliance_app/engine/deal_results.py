@@ -153,7 +153,13 @@ def evaluate_deal(
             scope = rules[q.rule_id].about if q.rule_id in rules else ruleset.steps[q.step_id].scope
             questions.setdefault(
                 (qid, q.rule_id),
-                q.model_copy(update={"step_id": qid, "about": cw.cell.label(scope)}),
+                q.model_copy(
+                    update={
+                        "step_id": qid,
+                        "about": cw.cell.label(scope),
+                        "question": personal(q.question, cw.cell.names(scope)),
+                    }
+                ),
             )
         for t in ev.trail:
             qid = _qualified(cw, ruleset, t.step_id)
@@ -163,7 +169,7 @@ def evaluate_deal(
                     update={
                         "step_id": qid,
                         "about": cw.cell.label(scope),
-                        "question": personal(t.question, cw.cell.parts(scope)),
+                        "question": personal(t.question, cw.cell.names(scope)),
                     }
                 )
                 keys[qid] = (order[t.step_id], cw.cell.sort_key(scope))

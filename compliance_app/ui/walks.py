@@ -59,7 +59,7 @@ def step_for(ruleset: Ruleset, qid: str, answers: Mapping[str, object]) -> Step:
     step = ruleset.steps[split(qid)[0]]
     if qid == step.id and "{" not in step.question.en:
         return step
-    parts = deal_of(ruleset, answers).parts.get(qid, {})
+    parts = deal_of(ruleset, answers).names.get(qid, {})
     update: dict[str, object] = {"id": qid}
     for name in ("question", "hint"):
         text = getattr(step, name)
