@@ -20,6 +20,11 @@ def _total(ruleset: Ruleset, answers: Mapping[str, object]) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+_projected: dict[tuple, tuple] = {}
+"""Recent projections by (rule base, bill, rates, country, value): a walk projects each cell's
+bill once per click; bounded, oldest dropped first."""
+
+
 def answers_from_bom(
     ruleset: Ruleset, item: Mapping[str, object], country: str, answers: Mapping[str, object]
 ) -> dict[str, object]:
@@ -27,11 +32,16 @@ def answers_from_bom(
     ``country`` (``answers``: the cell's answers, for the product's value); empty when the bill
     has no US line (the questions are then asked) or the country is not known."""
     deal = ruleset.meta.deal
-    lines = lines_of(item)
-    if deal is None or not lines or len(country) != 2:
+    if deal is None or not item.get("bom") or len(country) != 2:
         return {}
     rates = item.get("rates") or {}
-    kinds, value = projected(ruleset, lines, country, _total(ruleset, answers), rates)  # type: ignore[arg-type]
+    total = _total(ruleset, answers)
+    key = (id(ruleset), ruleset.meta.version, repr(item.get("bom")), repr(rates), country, total)
+    if key not in _projected:
+        _projected[key] = projected(ruleset, lines_of(item), country, total, rates)  # type: ignore[arg-type]
+        if len(_projected) > 512:
+            del _projected[next(iter(_projected))]
+    kinds, value = _projected[key]
     if not kinds:
         return {}
     return {deal.bom_content_step: kinds, deal.bom_us_value_step: value}

@@ -129,8 +129,24 @@ def normalize(step: Step, value: object) -> AnswerValue:
 _WHAT = {"item_list": "item", "destination_list": "destination", "group_list": "group"}
 
 
+_checked_entries: dict[tuple[str, str], list[dict]] = {}
+"""Recently checked list answers by their text (a walk checks each list once per cell, and a
+bill of materials can have thousands of lines); bounded, oldest dropped first."""
+
+
 def _entries(t: str, value: object) -> list[dict]:
-    """A list step's answer: entries checked by their model (ids unique), as plain dicts."""
+    """A list step's answer: entries checked by their model (ids unique), as plain dicts. The
+    result is shared with later calls for equal answers: callers must not change it."""
+    key = (t, repr(value))
+    found = _checked_entries.get(key)
+    if found is None:
+        found = _checked_entries[key] = _check_entries(t, value)
+        if len(_checked_entries) > 256:
+            del _checked_entries[next(iter(_checked_entries))]
+    return found
+
+
+def _check_entries(t: str, value: object) -> list[dict]:
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise AnswerError(f"Add each {_WHAT[t]} with the form.")
     if t != "destination_list" and not value:
