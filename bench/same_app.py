@@ -54,6 +54,8 @@ with st.sidebar:
     )
 st.caption(p.caption)
 st.progress(p.fraction)
+if p.about:
+    st.caption(p.about)
 st.header(p.question)
 if p.hint:
     st.caption(p.hint)

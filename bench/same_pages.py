@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 from bench.common import PAYLOAD
 from compliance_app.dossier.answers import parse
-from compliance_app.engine.evaluation import walk
+from compliance_app.engine.deal import split
+from compliance_app.engine.deal_migrate import migrate_case
 from compliance_app.rulebase.loader import cached_ruleset
-from compliance_app.rulebase.models import UNKNOWN
+from compliance_app.rulebase.models import LIST_TYPES, UNKNOWN
 from compliance_app.ui import forms
 from compliance_app.ui import state as ui
 
@@ -41,6 +42,8 @@ class Page:
     """number: the amount label; text: the length caption."""
     allow_unknown: bool = False
     references: list[str] = field(default_factory=list)
+    about: str = ""
+    """The "About: ..." caption of a question asked per entry, escaped as ours is."""
 
 
 def pages() -> tuple[list[Page], str, bytes]:
@@ -48,12 +51,15 @@ def pages() -> tuple[list[Page], str, bytes]:
     size ours is (what a download button carries)."""
     rs = cached_ruleset()
     af = parse(PAYLOAD.read_bytes())
-    answers = dict(af.answers)
-    path, _visible, _pending = walk(rs, answers)
+    answers = migrate_case(rs, dict(af.answers))[0]
+    path, _pending = ui.path_of(rs, answers)
     countries = forms.country_labels()
     out = []
     for step_id in path:
-        step = rs.steps[step_id]
+        step = ui.step_for(rs, step_id, answers)
+        if step.type in LIST_TYPES:
+            continue  # the list pages are filled outside the timed clicks
+        about = ui.about(rs, answers, step_id)
         prog = ui.progress(rs, answers, step_id)
         kind = "radio" if step.type in ("yes_no", "yes_no_unknown", "one") else step.type
         p = Page(
@@ -64,7 +70,10 @@ def pages() -> tuple[list[Page], str, bytes]:
                 f"Question {prog.number}"
             ),
             fraction=prog.fraction,
-            question=step.question.en,
+            question=ui.md_escape(step.question.en)
+            if step_id != split(step_id)[0]
+            else step.question.en,
+            about="About: " + ui.md_escape(about) if about else "",
             hint=step.hint.en if step.hint else None,
             help=step.help.en if step.help else None,
             allow_unknown=bool(step.allow_unknown),
