@@ -12,6 +12,7 @@ from typing import Any
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from compliance_app.engine.results import TrailEntry
+from compliance_app.report import deal_section
 
 
 def appendix(b: Any) -> list[Flowable]:
@@ -47,7 +48,7 @@ def appendix(b: Any) -> list[Flowable]:
             value = b.answers.answers.get(step_id)
             if isinstance(value, list):
                 value = ", ".join(str(v) for v in value)
-            out.append(b.p(f"<b>{b.t(step_id)}</b>", "label"))
+            out.append(b.p(f"<b>{deal_section.step_ref(b, step_id)}</b>", "label"))
             out.extend(b.long_text("" if value is None else value, "answer"))
     return out
 
@@ -56,6 +57,7 @@ def trail_entry(b: Any, i: int, entry: TrailEntry) -> list[Flowable]:
     head = [
         b.p(f"Q{i}. {b.t(entry.question)}", "label"),
         b.p(f"step {b.t(entry.step_id)} · module {b.t(entry.module_id)}", "small"),
+        *([b.about(entry.about)] if b.deal else []),
     ]
     if entry.unknown:
         body: list[Flowable] = [
