@@ -288,7 +288,7 @@ def matrix(b: Any) -> list[Flowable]:
                 _titles(b, r.causes),
             ]
         )
-    fractions = [1.0, 1.2, *([0.9] if with_group else []), 1.0, 1.25, 2.1, 1.8]
+    fractions = [1.0, 1.2, *([0.9] if with_group else []), 1.15, 1.25, 1.95, 1.8]
     out.append(grid(b, header, rows, fractions))
     if with_group:
         out.extend(access(b))
