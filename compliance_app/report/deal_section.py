@@ -217,8 +217,8 @@ def overview(b: Any) -> list[Flowable]:
     if staying:
         out.append(
             b.p(
-                f"These items go to no destination and stay in the company's country "
-                f"({b.t(destination_text(b, None))}): {b.t('; '.join(staying))}."
+                f"These items go to no destination and stay in the company's country, "
+                f"{b.t(_country(home_country(b)) or 'not given')}: {b.t('; '.join(staying))}."
             )
         )
     out.append(b.p("People who would see US technical data", "h2"))

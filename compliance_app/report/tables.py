@@ -49,5 +49,11 @@ def grid(
     data = [[b.p(h, "cellhead") for h in header]]
     data += [[c if isinstance(c, Flowable) else b.p(c, "cell") for c in row] for row in rows]
     return LongTable(
-        data, colWidths=widths, repeatRows=1, splitInRow=1, style=TableStyle(_STYLE), hAlign="LEFT"
+        data,
+        colWidths=widths,
+        repeatRows=1,
+        splitInRow=1,
+        style=TableStyle(_STYLE),
+        hAlign="LEFT",
+        spaceAfter=6,
     )

@@ -123,23 +123,21 @@ def worksheet(b: Any, ws: dict) -> list[Flowable]:
     )
     out: list[Flowable] = [CondPageBreak(120), b.p(b.t(_title(ws)), "h2")]
     rows = []
-    for x in lines:
-        counts = x.get("counts")
+    for x in lines:  # three cells a line: a worksheet table can have thousands of lines
+        kind = str(x.get("kind") or "idk")
+        classification = str(x.get("classification") or "no classification given")
+        counts = COUNTS_TEXT.get(str(x.get("counts")), "Unknown")
         rows.append(
             [
-                b.t(x.get("number", "")),
-                b.t(x.get("part", "")),
-                b.t(x.get("classification", "")),
-                b.t(KIND_TEXT.get(str(x.get("kind")), str(x.get("kind") or "Not known"))),
-                b.t(_money(x.get("value_in_currency"), currency)),
-                f"<b>{COUNTS_TEXT.get(str(counts), 'Unknown')}</b>",
+                f"<b>{b.t(x.get('number', ''))}.</b> {b.t(x.get('part', ''))}<br/>"
+                f"{b.t(classification)} · {b.t(KIND_TEXT.get(kind, kind))}",
+                f"{b.t(_money(x.get('value_in_currency'), currency))}<br/><b>{counts}</b>",
                 b.t(x.get("reason", "")),
             ]
         )
     if rows:
-        header = ["No.", "Part", "Classification", "Kind", f"Value ({b.t(currency)})"]
-        header += ["Counts", "Reason"]
-        out.append(grid(b, header, rows, [0.4, 1.4, 1.1, 1.1, 1.0, 0.8, 3.0]))
+        header = ["Line: part, classification, kind", "Value, counts", "Reason"]
+        out.append(grid(b, header, rows, [2.6, 1.1, 3.3]))
     else:
         out.append(b.p("The bill of materials has no lines."))
     percent = _number(ws.get("percent"))
