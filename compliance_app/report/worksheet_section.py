@@ -142,11 +142,14 @@ def worksheet(b: Any, ws: dict) -> list[Flowable]:
         out.append(b.p("The bill of materials has no lines."))
     percent = _number(ws.get("percent"))
     level = _number(ws.get("level"))
-    out.append(b.field("Counted US content", _money(ws.get("counted_value"), currency)))
-    out.append(b.field("Value of the product", _money(ws.get("total_value"), currency)))
-    out.append(b.field("Share", "not calculated" if percent is None else f"{percent:.1f} %"))
-    out.append(b.field("De minimis level", "not decided" if level is None else f"{level:g} %"))
-    out.append(b.field("Section", ws.get("section") or "verify with your adviser"))
+    figures = [
+        ("Counted US content", _money(ws.get("counted_value"), currency)),
+        ("Value of the product", _money(ws.get("total_value"), currency)),
+        ("Share", "not calculated" if percent is None else f"{percent:.1f} %"),
+        ("De minimis level", "not decided" if level is None else f"{level:g} %"),
+        ("Section", ws.get("section") or "verify with your adviser"),
+    ]
+    out.append(b.p(" · ".join(f"<b>{k}:</b> {b.t(v)}" for k, v in figures), "field"))
     if indeterminate(ws):
         out.append(b.p(f"<b>Status:</b> {b.t(INDETERMINATE)}", "warn"))
         unknown = [x for x in lines if x.get("counts") not in ("yes", "no")]
