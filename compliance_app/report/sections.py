@@ -26,7 +26,7 @@ from compliance_app.dossier.answers import AnswersFile
 from compliance_app.dossier.review import Review
 from compliance_app.engine.results import Evaluation, FindingResult
 from compliance_app.engine.values import country_name
-from compliance_app.report import coverage_section, trail_section
+from compliance_app.report import coverage_section, deal_section, trail_section, worksheet_section
 from compliance_app.report import review_section as report_review
 from compliance_app.report import screening_section as report_screening
 from compliance_app.report.ids import report_id
@@ -74,6 +74,10 @@ class ReportStory:
         # step id -> question number in the appendix, for the "Why" lines
         self.qnum = {t.step_id: i for i, t in enumerate(evaluation.trail, start=1)}
         self.answer_of = {t.step_id: t.answer_text for t in evaluation.trail}
+        self.about_of = {t.step_id: t.about for t in evaluation.trail}
+        self.findings_by_code = {f.code: f for f in evaluation.findings}
+        self.finding_titles = {f.code: f.title for f in evaluation.findings}
+        self.entry_names = deal_section.entry_names(self)
         self._note_at = 0
 
     # small helpers -------------------------------------------------------------------------
@@ -113,10 +117,22 @@ class ReportStory:
             label = f'<a href="{url_attr(c.url)}" color="{LINK}"><u>{label}</u></a>'
         return self.p(f"{label} — {self.t(c.title)}{verify}", "ref")
 
+    @property
+    def deal(self) -> bool:
+        """True for a deal's evaluation (several items, destinations, groups: issue 10)."""
+        return deal_section.is_deal(self)
+
+    def about(self, about: str) -> Paragraph:
+        """The "About:" line of a finding, open question or answer ("" = the whole deal)."""
+        shown = self.t(about) if about else deal_section.WHOLE_DEAL
+        return self.p(f"<b>About:</b> {shown}", "small")
+
     # sections ------------------------------------------------------------------------------
     def story(self) -> list[Flowable]:
         cover = self.cover()
-        rest = self.open_questions() + self.findings() + coverage_section.section(self)
+        rest = deal_section.overview(self) + deal_section.matrix(self) if self.deal else []
+        rest += self.open_questions() + self.findings() + worksheet_section.section(self)
+        rest += coverage_section.section(self)
         if self.answers.screening is not None:
             rest += report_screening.section(self, self.answers.screening, self.review)
         if self.review is not None:
@@ -157,18 +173,27 @@ class ReportStory:
         if self.answers.screening is not None:
             out.append(self.field("Screening", report_screening.summary(self.answers.screening)))
         out.append(Spacer(1, 10))
+        out.extend(deal_section.headline(self))
         out.append(self.result_box())
         out.append(Spacer(1, 8))
-        calculations = self.ev.calculations
-        if calculations:
+        calculations = deal_section.calculations(self) if self.deal else self.ev.calculations
+        if len(calculations) > 3 and self.deal:
+            out.append(
+                self.p(
+                    f"The result rests on {len(calculations)} de minimis calculations, one per "
+                    "item and destination: see the results per item, destination and group."
+                )
+            )
+        elif calculations:
             out.append(self.p("Calculations the result rests on", "label"))
             out.extend(self.p(self.t(c), "check", bulletText="•") for c in calculations)
         if not self.ev.complete:
-            pending = self.ev.pending_step or "(unknown)"
+            pending = self.ev.pending_step
             out.append(
                 self.p(
                     "This assessment is incomplete: it stopped at question "
-                    f"{self.t(pending)}, which still needs an answer. The result and the findings "
+                    f"{deal_section.step_ref(self, pending) if pending else '(unknown)'}, which "
+                    "still needs an answer. The result and the findings "
                     "below are provisional.",
                     "warn",
                 )
@@ -178,7 +203,7 @@ class ReportStory:
             out.append(
                 self.p(
                     f"<b>{n} open question{'s' if n != 1 else ''}</b> must be answered before this "
-                    "result can be relied on (next section)."
+                    "result can be relied on (see Open questions for your adviser)."
                 )
             )
         self._note_at = len(out)
@@ -233,6 +258,7 @@ class ReportStory:
             where = f" (question {num} in the appendix)" if num else ""
             block = [
                 self.p(f"{i}. {self.t(q.question)}", "h2"),
+                *([self.about(q.about)] if self.deal else []),
                 self.p(
                     f"<b>Why it matters:</b> {self.t(q.why)} It decides "
                     f"{BLOCKS.get(q.blocks, self.t(q.blocks))}{where}."
@@ -269,6 +295,7 @@ class ReportStory:
                 "h2",
             ),
             *(report_review.inline(self, self.review, f.code) if self.review else []),
+            *([self.about("; ".join(f.about))] if self.deal else []),
             self.p(self.t(f.explanation)),
         ]
         if f.countries:  # the countries the finding is about (e.g. staff nationalities)
@@ -288,8 +315,7 @@ class ReportStory:
         for fb in f.fired_by:
             steps_read = (
                 "; ".join(
-                    self.t(s)
-                    + (f" (Q{self.qnum[s]})" if s in self.qnum else "")
+                    deal_section.step_ref(self, s)
                     + (
                         f" = \u201c{self.t(_short(self.answer_of[s]))}\u201d"
                         if s in self.answer_of

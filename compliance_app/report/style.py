@@ -132,6 +132,8 @@ def styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
         ),
         "warn": s("warn", fontName=bold, textColor=colors.HexColor("#9b1c1c")),
         "box": s("box", fontSize=10, leading=13),
+        "cell": s("cell", fontSize=7.5, leading=9.2, spaceAfter=0),
+        "cellhead": s("cellhead", fontName=bold, fontSize=7.5, leading=9.2, spaceAfter=0),
         "disclaimer": s(
             "disclaimer", fontSize=8.5, leading=11, textColor=colors.HexColor("#333333")
         ),

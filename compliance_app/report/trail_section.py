@@ -11,7 +11,9 @@ from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
+from compliance_app.engine.deal import split
 from compliance_app.engine.results import TrailEntry
+from compliance_app.report import deal_section
 
 
 def appendix(b: Any) -> list[Flowable]:
@@ -27,8 +29,13 @@ def appendix(b: Any) -> list[Flowable]:
             "small",
         )
     )
+    first: dict[tuple, int] = {}
     for i, entry in enumerate(b.ev.trail, start=1):
-        out.extend(trail_entry(b, i, entry))
+        # a deal asks a question once per item, destination or group: its references are
+        # printed at its first occurrence only
+        key = (split(entry.step_id)[0], tuple(c.id for c in entry.citations))
+        n = first.setdefault(key, i) if b.deal else i
+        out.extend(trail_entry(b, i, entry, cites_as=n if n != i else None))
     fired = b.ev.fired_rules
     if fired:
         out.append(b.p("Rules that fired", "h2"))
@@ -47,16 +54,20 @@ def appendix(b: Any) -> list[Flowable]:
             value = b.answers.answers.get(step_id)
             if isinstance(value, list):
                 value = ", ".join(str(v) for v in value)
-            out.append(b.p(f"<b>{b.t(step_id)}</b>", "label"))
+            out.append(b.p(f"<b>{deal_section.step_ref(b, step_id)}</b>", "label"))
             out.extend(b.long_text("" if value is None else value, "answer"))
     return out
 
 
-def trail_entry(b: Any, i: int, entry: TrailEntry) -> list[Flowable]:
-    head = [
-        b.p(f"Q{i}. {b.t(entry.question)}", "label"),
-        b.p(f"step {b.t(entry.step_id)} · module {b.t(entry.module_id)}", "small"),
-    ]
+def trail_entry(b: Any, i: int, entry: TrailEntry, cites_as: int | None = None) -> list[Flowable]:
+    """Question ``i``: the question, its step, what it is about (in a deal), the answer and
+    its references; ``cites_as``: the number of the question whose references are the same,
+    printed as "References as for Q..." instead of repeating them."""
+    step = f"step {b.t(entry.step_id)} · module {b.t(entry.module_id)}"
+    if b.deal:
+        about = b.t(entry.about) if entry.about else deal_section.WHOLE_DEAL
+        step = f"<b>About:</b> {about} · {step}"
+    head = [b.p(f"Q{i}. {b.t(entry.question)}", "label"), b.p(step, "small")]
     if entry.unknown:
         body: list[Flowable] = [
             b.p(
@@ -71,5 +82,8 @@ def trail_entry(b: Any, i: int, entry: TrailEntry) -> list[Flowable]:
     else:
         body = [b.p("<b>Answer:</b>", "answer")]
         body.extend(b.long_text(entry.answer_text, "answer"))
-    cites = [b.citation(c) for c in entry.citations]
+    if cites_as is not None and entry.citations:
+        cites = [b.p(f"References as for Q{cites_as}.", "ref")]
+    else:
+        cites = [b.citation(c) for c in entry.citations]
     return [KeepTogether(head + body[:1]), *body[1:], *cites, Spacer(1, 3)]
