@@ -244,11 +244,11 @@ def test_open_questions_and_answers_say_what_they_are_about(ev: Evaluation, text
     questions = text[text.index("Take them to your") : text.index("Ordered by severity")]
     assert ev.open_questions
     for q in ev.open_questions:
-        assert in_order(questions, [q.question, f"About: {shown(q.about)}"])
+        assert in_order(questions, [shown(q.question), f"About: {shown(q.about)}"])
     appendix = text[text.index("Appendix: questions and answers") :]
     for i, t in enumerate(ev.trail, start=1):
         about = shown(t.about) if t.about else "the whole deal"
-        assert in_order(appendix, [f"Q{i}. {t.question}", f"About: {about}"]), t.step_id
+        assert in_order(appendix, [f"Q{i}. {shown(t.question)}", f"About: {about}"]), t.step_id
 
 
 def test_why_lines_name_qualified_steps_by_what_they_are_about(ev: Evaluation, text: str) -> None:

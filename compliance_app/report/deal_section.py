@@ -104,7 +104,8 @@ def _countries(codes: object) -> str:
 
 def home_country(b: Any) -> str:
     """The company's country: the answer of the deal's home-country step, else the company's."""
-    value = b.answers.answers.get(b.meta.deal.home_country)
+    sid = b.meta.deal.home_country if b.meta.deal else ""
+    value = b.answers.answers.get(sid)
     return _str(value if isinstance(value, str) and value else b.answers.company.country).strip()
 
 
@@ -121,6 +122,8 @@ def entry_names(b: Any) -> dict[str, str]:
     ``home`` -> the company's country, for the qualifiers of step ids."""
     deal = b.meta.deal
     names = {HOME: destination_text(b, None)}
+    if deal is None:  # a rule base for one case
+        return names
     names |= {_str(e.get("id")): _str(e.get("name")) for e in _entries(b, deal.items)}
     names |= {_str(e.get("id")): destination_text(b, e) for e in _entries(b, deal.destinations)}
     names |= {_str(e.get("id")): _str(e.get("name")) for e in _entries(b, deal.groups)}
@@ -165,6 +168,8 @@ def headline(b: Any) -> list[Flowable]:
 def overview(b: Any) -> list[Flowable]:
     """The "The deal" section: items, destinations and parties, people groups."""
     deal = b.meta.deal
+    if deal is None:
+        return []
     items = _entries(b, deal.items)
     dests = _entries(b, deal.destinations)
     groups = _entries(b, deal.groups)
@@ -306,8 +311,8 @@ def access_sentence(b: Any, value: str) -> str:
         value, ("Not decided", "Ask your adviser before giving these people access.")
     )
     text = f"<b>{label}.</b> {b.t(sentence)}"
-    code = ACCESS.get(value)
-    finding = b.findings_by_code.get(code) if code else None
+    codes = ACCESS.get(value, ())
+    finding = next((b.findings_by_code[c] for c in codes if c in b.findings_by_code), None)
     if finding is not None:
         cites = "; ".join(c.citation for c in finding.citations)
         text += f" See the finding “{b.t(finding.title)}”" + (f" ({b.t(cites)})." if cites else ".")
