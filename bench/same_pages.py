@@ -88,7 +88,7 @@ def pages() -> tuple[list[Page], str, bytes]:
             hints = {o.value: o.hint.en for o in step.options if o.hint}
             p.captions = [hints.get(v, "") for v in p.options] if hints else None
         elif kind in ("country", "countries"):
-            p.options = list(countries) + ([UNKNOWN] if step.allow_unknown else [])
+            p.options = ([UNKNOWN] if step.allow_unknown else []) + list(countries)
             p.labels = {**countries, UNKNOWN: IDK}
         elif kind == "number":
             p.extra = f"Amount in {step.unit.en}" if step.unit else "Amount"

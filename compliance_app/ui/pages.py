@@ -169,7 +169,7 @@ def draw_widget(step: Step, d: dict[str, object]) -> None:
             st.checkbox(step.label_of(v), key=k, **given(d, k, "value"))
     elif t in ("country", "countries"):
         labels = forms.country_labels()
-        options = list(labels) + ([UNKNOWN] if step.allow_unknown else [])
+        options = ([UNKNOWN] if step.allow_unknown else []) + list(labels)  # never hidden
         names = {**labels, UNKNOWN: IDK}
         if t == "country":
             st.selectbox(
