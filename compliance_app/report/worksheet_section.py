@@ -108,13 +108,20 @@ def section(b: Any) -> list[Flowable]:
             "their sum and its share of the product's value against the de minimis level."
         )
     )
+    seen: set[str] = set()
     for ws in sheets:
-        out.extend(worksheet(b, ws))
+        item = str(ws.get("item") or "")
+        out.extend(worksheet(b, ws, full=item not in seen))
+        seen.add(item)
     return out
 
 
-def worksheet(b: Any, ws: dict) -> list[Flowable]:
-    """One worksheet: heading, table of lines, sum, percentage, level, section, status."""
+def worksheet(b: Any, ws: dict, full: bool = True) -> list[Flowable]:
+    """One worksheet: heading, table of lines, sum, percentage, level, section, status.
+
+    ``full``: every line; otherwise (the product's later destinations) the lines that are not
+    US-origin, which never count whatever the destination, are left out and their number said
+    (the product's first worksheet lists them)."""
     currency = str(ws.get("currency") or "")
     lines = (
         [x for x in ws.get("lines") or [] if isinstance(x, dict)]
@@ -123,7 +130,21 @@ def worksheet(b: Any, ws: dict) -> list[Flowable]:
     )
     out: list[Flowable] = [CondPageBreak(120), b.p(b.t(_title(ws)), "h2")]
     rows = []
-    for x in lines:  # three cells a line: a worksheet table can have thousands of lines
+    shown = lines
+    if not full:
+        shown = [x for x in lines if not (x.get("kind") == "not_us" and x.get("counts") == "no")]
+        left_out = len(lines) - len(shown)
+        if left_out:
+            out.append(
+                b.p(
+                    b.t(
+                        f"{left_out} line(s) of this bill of materials are not US-origin and "
+                        "never count; they are listed in this product's first worksheet."
+                    ),
+                    "small",
+                )
+            )
+    for x in shown:  # three cells a line: a worksheet table can have thousands of lines
         kind = str(x.get("kind") or "idk")
         classification = str(x.get("classification") or "no classification given")
         counts = COUNTS_TEXT.get(str(x.get("counts")), "Unknown")
