@@ -366,7 +366,7 @@ def test_at_most_a_few_uploads_are_parsed_at_once(monkeypatch) -> None:
     running, peak, lock = [0], [0], threading.Lock()
     real = answers.parse
 
-    def slow_parse(data: bytes):
+    def slow_parse(data: bytes, ruleset=None):
         with lock:
             running[0] += 1
             peak[0] = max(peak[0], running[0])
@@ -400,7 +400,7 @@ def test_a_busy_server_refuses_an_upload_with_a_plain_message(monkeypatch) -> No
 
 
 def test_an_attachment_bomb_under_the_whole_pdf_cap_meets_the_attachment_cap(pdf) -> None:
-    bomb = zlib.compress(b"a: " + b" " * 5_000_000, 9)
+    bomb = zlib.compress(b"a: " + b" " * (transport.MAX_ATTACHMENT_BYTES + 1_000), 9)
 
     def edit(writer, names) -> None:
         stream = stream_of(names, "answers.yaml")
