@@ -289,3 +289,48 @@ def test_a_bill_of_materials_that_csv_cannot_hold_is_written_as_yaml_lines():
     layout = to_layout(answers)
     assert layout["items"][0]["bom"] == lines
     assert parse(dump(af(answers))) == af(answers)
+
+
+def test_a_pdf_report_made_before_deals_loads_migrates_and_keeps_its_findings():
+    import datetime as dt
+
+    from compliance_app.dossier.transport import read_upload
+
+    # made with the code before issue 10 (see tests/fixtures/README.md)
+    data = (ROOT / "tests" / "fixtures" / "format1_report_taa.pdf").read_bytes()
+    up = read_upload(data, "report.pdf", ruleset=RULESET)
+    assert b"format_version: 1\n" in up.answers_bytes
+    a = up.answers
+    assert a.format_version == 2 and a.notes
+    assert "opened as a deal with one item" in a.notes[0]
+    assert [e["id"] for e in a.answers["m2_items"]] == ["item1"]
+    ev = evaluate_deal(RULESET, a.answers, on=dt.date(2026, 11, 30))
+    assert up.manifest is not None
+    assert sorted(ev.codes()) == sorted(up.manifest.result.codes)
+    assert ev.jurisdiction == up.manifest.result.jurisdiction
+    assert ev.us_authorization_needed == up.manifest.result.us_authorization_needed
+    assert ev.matrix and ev.matrix[0].item == a.answers["m2_items"][0]["name"]
+
+
+def test_a_review_signed_before_deals_still_covers_the_migrated_answers():
+    import datetime as dt
+
+    from compliance_app.dossier import review_flow
+    from compliance_app.dossier.review_diff import answers_diff
+    from compliance_app.dossier.transport import read_upload
+
+    data = (ROOT / "tests" / "fixtures" / "format1_reviewed_payload.pdf").read_bytes()
+    up = read_upload(data, "reviewed.pdf", ruleset=RULESET)
+    review, a = up.review, up.answers
+    assert review is not None and review.reviewed is not None
+    assert review.reviewed.format_version == 1 and a.format_version == 2 and a.notes
+    ev = evaluate_deal(RULESET, a.answers, on=dt.date(2026, 11, 30))
+    assert review_flow.valid_for(review, a)
+    assert review_flow.covers(review, a, ev)
+    assert answers_diff(RULESET, review.reviewed, a) == []
+    # one answer changed after the review: no longer covered, and the change is named
+    changed = a.model_copy(update={"answers": {**a.answers, "m2_end_use@dest1": "military"}})
+    assert not review_flow.valid_for(review, changed)
+    diff = answers_diff(RULESET, review.reviewed, changed)
+    assert [c.step for c in diff] == ["m2_end_use@dest1"]
+    assert "(Destination, India (IN))" in diff[0].question
