@@ -334,3 +334,15 @@ def test_a_review_signed_before_deals_still_covers_the_migrated_answers():
     diff = answers_diff(RULESET, review.reviewed, changed)
     assert [c.step for c in diff] == ["m2_end_use@dest1"]
     assert "(Destination, India (IN))" in diff[0].question
+
+
+def test_the_example_in_the_format_documentation_is_read_and_written_back_as_it_is():
+    doc = (ROOT / "docs" / "answers-format.md").read_text(encoding="utf-8")
+    part = doc[doc.index("### A complete small example") :]
+    start = part.index("```yaml\n") + len("```yaml\n")
+    text = part[start : part.index("```", start)]
+    a = parse(text.encode())
+    assert a.notes == [] and dump(a).decode() == text
+    assert a.answers["m5_us_value@item1+dest1"] == 1032.0
+    assert a.answers["m2_items"][0]["bom"][0]["classification"] == "9A515.x"
+    assert len(evaluate_deal(RULESET, a.answers).matrix) == 2
