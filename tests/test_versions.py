@@ -119,6 +119,18 @@ def test_changes_say_what_they_mean_for_the_users_answers(ruleset, current) -> N
     assert any(s.startswith("New question:") for s in said)
 
 
+def test_changes_read_the_qualified_answers_of_a_deal_once_per_step(ruleset, current) -> None:
+    old, one = older(current)
+    changes = versions.diff(old, ruleset)
+    said = changes.affecting(
+        {f"{one}@item1": "retired_option", f"{one}@item2": "retired_option",
+         "m2_old_question@dest1": "text"}
+    )  # fmt: skip
+    gone = [s for s in said if "is no longer an option" in s]
+    assert len(gone) == 1 and "(retired_option)" in gone[0]
+    assert sum("no longer used: the question was removed" in s for s in said) == 1
+
+
 def test_an_old_answers_file_is_evaluated_on_the_current_rules_with_the_changes(
     ruleset, current, tmp_path: Path
 ) -> None:
