@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from compliance_app.dossier import answers, transport
 from compliance_app.dossier.answers import AnswersError
 from compliance_app.dossier.transport import UploadError, read_upload
-from compliance_app.engine import evaluation as engine
+from compliance_app.engine.deal_results import evaluate_deal
 from compliance_app.report.builder import build_pdf
 from compliance_app.rulebase.loader import cached_ruleset
 
@@ -29,7 +29,7 @@ EXAMPLE = ROOT / "examples" / "payload_9a515_content.yaml"
 def case():
     ruleset = cached_ruleset()
     af = answers.parse(EXAMPLE.read_bytes())
-    ev = engine.evaluate(ruleset, af.answers)
+    ev = evaluate_deal(ruleset, af.answers)
     return ruleset, af, ev
 
 

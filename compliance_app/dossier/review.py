@@ -65,7 +65,11 @@ MAX_NODES = 60_000
 ShortText = Annotated[str, Field(max_length=300)]
 LongText = Annotated[str, Field(max_length=20_000)]
 Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=64)]
-StepId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$", max_length=64)]
+StepId = Annotated[
+    str, Field(pattern=r"^[A-Za-z0-9_]+(@[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*)?$", max_length=64)
+]
+"""A step id, or a deal's qualified id (``m5_us_value@item1+dest2``, see
+:mod:`compliance_app.engine.deal`)."""
 Status = Literal["agreed", "qualified", "noted", "disputed"]
 STATUSES: tuple[str, ...] = ("agreed", "qualified", "noted", "disputed")
 NEEDS_COMMENT = frozenset({"qualified", "disputed"})
