@@ -64,6 +64,14 @@ def make_meta(**overrides: object) -> RulesetMeta:
             "us_value_step": "m5_us_value",
             "total_value_step": "m5_total_value",
         },
+        "deal": {
+            "items": "m2_items",
+            "destinations": "m2_destinations",
+            "groups": "m7_groups",
+            "home_country": "m1_country",
+            "bom_content_step": "m4_content_kinds",
+            "bom_us_value_step": "m5_us_value",
+        },
         "disclaimer": {
             "en": "This self-assessment is guidance only and not legal advice. R&D teams: "
             "confirm every result with a qualified export-control adviser.",
