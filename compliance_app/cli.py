@@ -5,10 +5,12 @@ Commands:
 * ``validate [RULES_DIR]``: check the rule base; exit 0, or 1 with every error as
   ``file:line:column path: message``.
 * ``questions [--json]``: every step id, its type and options.
-* ``evaluate ANSWERS [--json] [--on YYYY-MM-DD]``: overall result, path and findings for an
-  answers file, or for the answers inside a PDF report of this tool (read as the upload in the
-  app reads them); ``--on`` is the evaluation day for dated country data (default: today, as in
-  the app; see :mod:`compliance_app.engine.dated`).
+* ``evaluate ANSWERS [--json] [--on YYYY-MM-DD]``: the deal's result (overall, per item and
+  destination as a matrix, findings with what they are about, open questions) for an answers
+  file, or for the answers inside a PDF report of this tool (read as the upload in the app reads
+  them; format 1 answers are migrated to a one-item deal and the note goes to stderr);
+  ``--json``: the whole evaluation, ``matrix`` included; ``--on`` is the evaluation day for
+  dated country data (default: today, as in the app; see :mod:`compliance_app.engine.dated`).
 * ``report ANSWERS -o REPORT.pdf [--on YYYY-MM-DD]``: write the PDF report (ANSWERS: an answers
   file or a report).
 * ``schema [module|ruleset|findings|citations|countries]``: JSON Schema for editor help.
@@ -43,10 +45,10 @@ import sys
 from pathlib import Path
 
 from compliance_app import bom_cli
+from compliance_app.cli_deal import evaluation_text, refused
 from compliance_app.dossier import answers as answers_mod
 from compliance_app.dossier.transport import read_upload
-from compliance_app.engine.evaluation import evaluate
-from compliance_app.engine.values import refused_answers
+from compliance_app.engine.deal_results import evaluate_deal
 from compliance_app.rulebase.loader import DEFAULT_RULES_DIR, RulesetError, load_ruleset
 from compliance_app.rulebase.models import Ruleset
 from compliance_app.screening import cli as screening_cli
@@ -102,17 +104,20 @@ def cmd_questions(args: argparse.Namespace) -> int:
 
 def _read_answers(path: str, ruleset: Ruleset) -> answers_mod.AnswersFile:
     """The answers of an answers file or of a PDF report of this tool (told apart by content,
-    as an upload is; the file name does not matter). Warnings and refused answers go to stderr.
+    as an upload is; the file name does not matter), migrated to a deal if they are one case's.
+    Migration notes, warnings and refused answers go to stderr.
     """
-    upload = read_upload(Path(path).read_bytes())
+    upload = read_upload(Path(path).read_bytes(), ruleset=ruleset)
     af = upload.answers
     if af.ruleset.id != ruleset.meta.id:
         raise answers_mod.AnswersError(
             f"The answers are for rule base '{af.ruleset.id}', not '{ruleset.meta.id}'."
         )
+    for note in af.notes:
+        print(f"Note: {note}", file=sys.stderr)
     for warning in upload.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
-    for step_id, reason in refused_answers(ruleset, af.answers).items():
+    for step_id, reason in refused(ruleset, af.answers).items():
         print(
             f"Answer refused for {step_id}: {reason} The question counts as not answered.",
             file=sys.stderr,
@@ -123,19 +128,11 @@ def _read_answers(path: str, ruleset: Ruleset) -> answers_mod.AnswersFile:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     ruleset = _load(args.rules)
     af = _read_answers(args.answers, ruleset)
-    ev = evaluate(ruleset, af.answers, on=args.on or dt.date.today())
+    ev = evaluate_deal(ruleset, af.answers, on=args.on or dt.date.today())
     if args.json:
         print(json.dumps(ev.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return 0
-    print(f"Jurisdiction: {ev.jurisdiction}")
-    print(f"US authorisation needed: {ev.us_authorization_needed}")
-    if not ev.complete:
-        print(f"Incomplete: next question is {ev.pending_step}")
-    for f in ev.findings:
-        rules = ", ".join(x.rule_id for x in f.fired_by) or "engine"
-        print(f"- [{f.severity}] {f.code}: {f.title} ({rules})")
-    for q in ev.open_questions:
-        print(f"? {q.step_id}: {q.question}")
+    print("\n".join(evaluation_text(ev)))
     return 0
 
 
@@ -144,7 +141,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     ruleset = _load(args.rules)
     af = _read_answers(args.answers, ruleset)
-    ev = evaluate(ruleset, af.answers, on=args.on or dt.date.today())
+    ev = evaluate_deal(ruleset, af.answers, on=args.on or dt.date.today())
     pdf = build_pdf(ruleset.meta, af, ev)
     Path(args.output).write_bytes(pdf)
     print(
@@ -201,6 +198,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     print(f"Report {m.report_id if m else '?'} of {up.answers.company.name or '(no name)'}")
     for line in up.signature.lines():
         print(line)
+    for note in up.answers.notes:
+        print(f"Note: {note}")
     r = up.review
     if r is None:
         print("No adviser review in this PDF.")
@@ -237,11 +236,13 @@ def cmd_sign(args: argparse.Namespace) -> int:
         print("Give the certificate file with --p12 (or use --prepare-only).", file=sys.stderr)
         return 2
     ruleset = _load(args.rules)
-    up = transport.read_upload(Path(args.pdf).read_bytes(), args.pdf)
+    up = transport.read_upload(Path(args.pdf).read_bytes(), args.pdf, ruleset=ruleset)
     if up.review is None or up.review.sign_off is None:
         print("Refused: this PDF has no signed-off adviser review to sign.", file=sys.stderr)
         return 1
-    ev = evaluate(ruleset, up.answers.answers)
+    for note in up.answers.notes:
+        print(f"Note: {note}", file=sys.stderr)
+    ev = evaluate_deal(ruleset, up.answers.answers)
     pdf = build_pdf(ruleset.meta, up.answers, ev, review=up.review, for_signature=True)
     if not args.prepare_only:
         password = os.environ.get("COMPLIANCE_P12_PASSWORD")

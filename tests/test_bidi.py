@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from compliance_app.dossier.answers import parse
-from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.deal_results import evaluate_deal
 from compliance_app.engine.values import BIDI_CONTROLS, visible_controls
 from compliance_app.report.builder import build_pdf
 from compliance_app.rulebase.loader import DEFAULT_RULES_DIR, cached_ruleset
@@ -44,13 +44,14 @@ def test_the_pdf_shows_the_controls_as_code_points():
     rs = cached_ruleset()
     af = parse(EXAMPLE.read_bytes())
     marks = "RLM\u200fBOM\ufeffALM\u061c"
+    items = [{**af.answers["m2_items"][0], "name": marks}]  # m2_description: the item's name
     af = af.model_copy(
         update={
             "company": af.company.model_copy(update={"name": EVIL}),
-            "answers": {**af.answers, "m2_description": marks},
+            "answers": {**af.answers, "m2_items": items},
         }
     )
-    text = _pdf_text(build_pdf(rs.meta, af, evaluate(rs, af.answers), invariant=True))
+    text = _pdf_text(build_pdf(rs.meta, af, evaluate_deal(rs, af.answers), invariant=True))
     assert SHOWN in text
     assert "RLM[U+200F]BOM[U+FEFF]ALM[U+061C]" in text
     assert "text-direction controls" in text

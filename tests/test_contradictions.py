@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from compliance_app.dossier.answers import parse
-from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.deal_results import evaluate_deal
 from compliance_app.rulebase.loader import cached_ruleset
 
 ROOT = Path(__file__).parent.parent
@@ -53,7 +53,7 @@ MAY_NOT_COVER = ("STAFF_126_1_NATIONALITY", "STAFF_NAMED_IN_AUTHORISATION", "PRO
 @pytest.fixture(scope="module")
 def results():
     ruleset = cached_ruleset()
-    return [(f.name, evaluate(ruleset, parse(f.read_bytes()).answers)) for f in FILES]
+    return [(f.name, evaluate_deal(ruleset, parse(f.read_bytes()).answers)) for f in FILES]
 
 
 def test_the_pairs_name_existing_findings():

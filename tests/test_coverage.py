@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from compliance_app.dossier.answers import parse
-from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.deal import split
+from compliance_app.engine.deal_results import evaluate_deal
 from compliance_app.rulebase.loader import cached_ruleset
 
 ROOT = Path(__file__).parent.parent
@@ -27,7 +28,7 @@ def runs():
     out = []
     for f in FILES:
         answers = parse(f.read_bytes()).answers
-        out.append((f.name, answers, evaluate(ruleset, answers)))
+        out.append((f.name, answers, evaluate_deal(ruleset, answers)))
     return ruleset, out
 
 
@@ -35,12 +36,16 @@ def test_every_option_is_chosen_by_some_case(runs):
     ruleset, results = runs
     chosen: dict[str, set[str]] = {}
     for _name, answers, ev in results:
-        for sid in ev.path:
-            value = answers.get(sid)
+        for qid in ev.path:  # qualified ids of the deal: options counted per step
+            value = answers.get(qid)
             values = value if isinstance(value, list) else [value]
-            chosen.setdefault(sid, set()).update(str(v) for v in values)
+            chosen.setdefault(split(qid)[0], set()).update(str(v) for v in values)
     missing = []
+    deal = ruleset.meta.deal
+    filled = {*deal.filled, deal.items, deal.destinations, deal.groups}  # from the lists
     for sid, step in ruleset.steps.items():
+        if sid in filled:
+            continue
         if step.type in ("one", "many", "yes_no", "yes_no_unknown"):
             for v in step.option_values():
                 if v not in chosen.get(sid, set()):

@@ -13,7 +13,7 @@ import yaml
 from pypdf import PdfReader
 
 from compliance_app.dossier.answers import parse
-from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.deal_results import evaluate_deal
 from compliance_app.report.builder import build_pdf
 from compliance_app.rulebase.coverage import markdown
 from compliance_app.rulebase.loader import (
@@ -85,7 +85,7 @@ def test_an_unknown_module_in_the_map_is_a_rule_base_error(tmp_path: Path) -> No
 def test_every_report_has_the_coverage_page() -> None:
     rs = cached_ruleset()
     af = parse((ROOT / "examples" / "structures_no_us_content.yaml").read_bytes())
-    ev = evaluate(rs, af.answers)
+    ev = evaluate_deal(rs, af.answers)
     pdf = build_pdf(rs.meta, af, ev, invariant=True)
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages))
     assert "Whatthisassessmentcovers" in text  # compared without spaces: lines wrap anywhere

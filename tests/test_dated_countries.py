@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from compliance_app.cli import main
 from compliance_app.dossier.answers import parse
-from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.deal_results import evaluate_deal
 from compliance_app.rulebase.loader import cached_ruleset
 from compliance_app.rulebase.models import CountryGroup, DatedEntry
 
@@ -72,19 +72,21 @@ def test_shipped_126_1_group_has_cyprus_suspended_until_30_september_2026_only()
 def test_the_evaluation_day_is_recorded_and_defaults_to_the_country_review_day():
     rs = cached_ruleset()
     answers = parse(CYPRUS.read_bytes()).answers
-    assert evaluate(rs, answers).evaluated_on == rs.countries.last_reviewed.isoformat()
-    assert evaluate(rs, answers, on=dt.date(2026, 1, 15)).evaluated_on == "2026-01-15"
+    assert evaluate_deal(rs, answers).evaluated_on == rs.countries.last_reviewed.isoformat()
+    assert evaluate_deal(rs, answers, on=dt.date(2026, 1, 15)).evaluated_on == "2026-01-15"
 
 
 def test_cyprus_during_the_suspension_is_not_proscribed():
-    ev = evaluate(cached_ruleset(), parse(CYPRUS.read_bytes()).answers, on=dt.date(2026, 6, 1))
+    ev = evaluate_deal(cached_ruleset(), parse(CYPRUS.read_bytes()).answers, on=dt.date(2026, 6, 1))
     codes = set(ev.codes())
     assert not codes & {"PROSCRIBED_126_1", "NOTIFY_DDTC_126_1E", "ITAR_126_1_STATUS_TO_CHECK"}
     assert "PROSCRIBED_126_1_CASE_BY_CASE" not in codes
 
 
 def test_cyprus_after_the_last_suspension_read_goes_to_the_adviser_not_stop():
-    ev = evaluate(cached_ruleset(), parse(CYPRUS.read_bytes()).answers, on=dt.date(2026, 12, 7))
+    ev = evaluate_deal(
+        cached_ruleset(), parse(CYPRUS.read_bytes()).answers, on=dt.date(2026, 12, 7)
+    )
     codes = set(ev.codes())
     assert {"ITAR_126_1_STATUS_TO_CHECK", "OPEN_QUESTION_ADVISER"} <= codes
     assert not codes & {"PROSCRIBED_126_1", "PROSCRIBED_126_1_CASE_BY_CASE"}

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from compliance_app.dossier.answers import parse
-from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.deal_results import evaluate_deal
 from compliance_app.rulebase.loader import cached_ruleset
 
 FILES = sorted((Path(__file__).parent / "scenarios").glob("X*.yaml"))
@@ -49,7 +49,7 @@ def _expected(text: str) -> dict[str, object]:
 def test_extra_case(path):
     text = path.read_text(encoding="utf-8")
     want = _expected(text)
-    ev = evaluate(cached_ruleset(), parse(text.encode()).answers)
+    ev = evaluate_deal(cached_ruleset(), parse(text.encode()).answers)
     assert ev.complete, ev.pending_step
     assert (ev.jurisdiction, ev.us_authorization_needed) == (want["jurisdiction"], want["auth"])
     assert want["findings"] - ADVISORY <= set(ev.codes())

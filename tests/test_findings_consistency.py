@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from compliance_app.dossier.answers import parse
-from compliance_app.engine.evaluation import evaluate, merge_next_steps
+from compliance_app.engine.deal_results import evaluate_deal
+from compliance_app.engine.evaluation import merge_next_steps
 from compliance_app.rulebase.loader import cached_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +69,7 @@ CONTRADICTIONS: list[tuple[set[str], set[str], str]] = [
 
 
 def _evaluate(path: Path):
-    return evaluate(cached_ruleset(), parse(path.read_bytes()).answers)
+    return evaluate_deal(cached_ruleset(), parse(path.read_bytes()).answers)
 
 
 def test_the_contradiction_table_names_real_findings() -> None:

@@ -41,6 +41,14 @@ META = RulesetMeta.model_validate(
             "us_value_step": "c",
             "total_value_step": "d",
         },
+        "deal": {
+            "items": "m2_items",
+            "destinations": "m2_destinations",
+            "groups": "m7_groups",
+            "home_country": "m1_country",
+            "bom_content_step": "m4_content_kinds",
+            "bom_us_value_step": "m5_us_value",
+        },
         "disclaimer": "Guidance only.",
     }
 )

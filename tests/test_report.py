@@ -69,7 +69,7 @@ def make_meta(**overrides: object) -> RulesetMeta:
             "destinations": "m2_destinations",
             "groups": "m7_groups",
             "home_country": "m1_country",
-            "bom_content_step": "m5_content",
+            "bom_content_step": "m4_content_kinds",
             "bom_us_value_step": "m5_us_value",
         },
         "disclaimer": {
@@ -646,13 +646,13 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 @pytest.mark.skipif(not EXAMPLES, reason="no examples/*.yaml yet")
 def test_examples_build_with_the_real_rule_base() -> None:
     from compliance_app.dossier import answers as answers_mod
-    from compliance_app.engine.evaluation import evaluate
+    from compliance_app.engine.deal_results import evaluate_deal
     from compliance_app.rulebase.loader import load_ruleset
 
     ruleset = load_ruleset()
     for path in EXAMPLES:
         af = answers_mod.parse(path.read_bytes())
-        ev = evaluate(ruleset, af.answers)
+        ev = evaluate_deal(ruleset, af.answers)
         pdf = build_pdf(ruleset.meta, af, ev, invariant=True)
         text = flat("\n".join(pages_text(pdf)))
         assert f"{ruleset.meta.id} version {ruleset.meta.version}" in text, path.name

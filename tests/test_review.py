@@ -13,7 +13,7 @@ import pytest
 from compliance_app.dossier import answers, review, transport
 from compliance_app.dossier import review_flow as flow
 from compliance_app.dossier.review import FindingReview, Review, ReviewError
-from compliance_app.engine import evaluation as engine
+from compliance_app.engine.deal_results import evaluate_deal
 from compliance_app.report.builder import build_pdf
 from compliance_app.rulebase.loader import cached_ruleset
 
@@ -29,7 +29,7 @@ TRICKY = "Not agreed: <b>AT&T</b> parts & 0.1 <A <0.9 — Łódź"
 def case():
     ruleset = cached_ruleset()
     af = answers.parse(EXAMPLE.read_bytes())
-    return ruleset, af, engine.evaluate(ruleset, af.answers)
+    return ruleset, af, evaluate_deal(ruleset, af.answers)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from compliance_app.dossier.answers import parse
-from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.deal_results import evaluate_deal
 from compliance_app.rulebase.loader import cached_ruleset
 
 HERE = Path(__file__).parent
@@ -47,7 +47,7 @@ def test_scenario_copy_is_current():
 def test_public_scenario(scenario):
     ruleset = cached_ruleset()
     answers = parse((HERE / "scenarios" / f"{scenario['id']}.yaml").read_bytes())
-    ev = evaluate(ruleset, answers.answers)
+    ev = evaluate_deal(ruleset, answers.answers)
     expected = scenario["expected"]
     assert ev.complete, f"unanswered step {ev.pending_step}"
     wins = {k: v[0] for k, v in TEXT_WINS.get(scenario["id"], {}).items()}

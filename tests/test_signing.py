@@ -18,7 +18,7 @@ import pytest
 from compliance_app import cli
 from compliance_app.dossier import answers, review, signing, transport
 from compliance_app.dossier import review_flow as flow
-from compliance_app.engine import evaluation as engine
+from compliance_app.engine.deal_results import evaluate_deal
 from compliance_app.report.builder import build_pdf
 from compliance_app.rulebase.loader import cached_ruleset
 from testkit.certs import make_ca, make_p12
@@ -33,7 +33,7 @@ PW = "correct horse"
 def case():
     ruleset = cached_ruleset()
     af = answers.parse(EXAMPLE.read_bytes())
-    return ruleset, af, engine.evaluate(ruleset, af.answers)
+    return ruleset, af, evaluate_deal(ruleset, af.answers)
 
 
 @pytest.fixture(scope="module")

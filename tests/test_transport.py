@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from compliance_app.dossier import answers, transport
 from compliance_app.dossier.answers import AnswersError
 from compliance_app.dossier.transport import UploadError, read_upload
-from compliance_app.engine import evaluation as engine
+from compliance_app.engine.deal_results import evaluate_deal
 from compliance_app.report.builder import build_pdf
 from compliance_app.rulebase.loader import cached_ruleset
 
@@ -29,7 +29,7 @@ EXAMPLE = ROOT / "examples" / "payload_9a515_content.yaml"
 def case():
     ruleset = cached_ruleset()
     af = answers.parse(EXAMPLE.read_bytes())
-    ev = engine.evaluate(ruleset, af.answers)
+    ev = evaluate_deal(ruleset, af.answers)
     return ruleset, af, ev
 
 
@@ -366,7 +366,7 @@ def test_at_most_a_few_uploads_are_parsed_at_once(monkeypatch) -> None:
     running, peak, lock = [0], [0], threading.Lock()
     real = answers.parse
 
-    def slow_parse(data: bytes):
+    def slow_parse(data: bytes, ruleset=None):
         with lock:
             running[0] += 1
             peak[0] = max(peak[0], running[0])
@@ -400,7 +400,7 @@ def test_a_busy_server_refuses_an_upload_with_a_plain_message(monkeypatch) -> No
 
 
 def test_an_attachment_bomb_under_the_whole_pdf_cap_meets_the_attachment_cap(pdf) -> None:
-    bomb = zlib.compress(b"a: " + b" " * 5_000_000, 9)
+    bomb = zlib.compress(b"a: " + b" " * (transport.MAX_ATTACHMENT_BYTES + 1_000), 9)
 
     def edit(writer, names) -> None:
         stream = stream_of(names, "answers.yaml")

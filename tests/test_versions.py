@@ -10,7 +10,7 @@ import pytest
 from compliance_app.dossier import answers, transport, versions
 from compliance_app.dossier.answers import RulesetRef
 from compliance_app.dossier.versions import Snapshot
-from compliance_app.engine import evaluation as engine
+from compliance_app.engine.deal_results import evaluate_deal
 from compliance_app.rulebase.loader import cached_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,6 +119,18 @@ def test_changes_say_what_they_mean_for_the_users_answers(ruleset, current) -> N
     assert any(s.startswith("New question:") for s in said)
 
 
+def test_changes_read_the_qualified_answers_of_a_deal_once_per_step(ruleset, current) -> None:
+    old, one = older(current)
+    changes = versions.diff(old, ruleset)
+    said = changes.affecting(
+        {f"{one}@item1": "retired_option", f"{one}@item2": "retired_option",
+         "m2_old_question@dest1": "text"}
+    )  # fmt: skip
+    gone = [s for s in said if "is no longer an option" in s]
+    assert len(gone) == 1 and "(retired_option)" in gone[0]
+    assert sum("no longer used: the question was removed" in s for s in said) == 1
+
+
 def test_an_old_answers_file_is_evaluated_on_the_current_rules_with_the_changes(
     ruleset, current, tmp_path: Path
 ) -> None:
@@ -129,7 +141,7 @@ def test_an_old_answers_file_is_evaluated_on_the_current_rules_with_the_changes(
     up = transport.read_upload(answers.dump(af), "old.yaml")
     changes = versions.changes_since(up.answers.ruleset, ruleset, tmp_path)
     assert changes is not None and changes.known and not changes.empty
-    ev = engine.evaluate(ruleset, up.answers.answers)
+    ev = evaluate_deal(ruleset, up.answers.answers)
     assert ev.ruleset_version == ruleset.meta.version
     # the old PDF's findings (here: today's, with one gone and one extra) against today's
     old_codes = [c for c in ev.codes() if c != "ICP_RECOMMENDED"] + ["OLD_FINDING"]
@@ -144,7 +156,7 @@ def test_an_old_answers_file_is_evaluated_on_the_current_rules_with_the_changes(
 
 def test_compare_results_without_a_diff_still_gives_reasons(ruleset) -> None:
     af = answers.parse(EXAMPLE.read_bytes())
-    ev = engine.evaluate(ruleset, af.answers)
+    ev = evaluate_deal(ruleset, af.answers)
     result = versions.compare_results(["SOMETHING_ELSE"], ev)
     assert {f.code for f in result.appeared} == set(ev.codes())
     assert all(f.why for f in result.appeared)

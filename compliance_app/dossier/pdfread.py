@@ -20,18 +20,20 @@ import re
 import zlib
 from typing import Any
 
+from compliance_app.dossier.answers import MAX_BYTES as MAX_ANSWERS_BYTES
 from compliance_app.dossier.answers import AnswersError
 
 MAX_ATTACHMENTS = 8
 """A PDF with more embedded files than this is refused (ours have two or three)."""
-MAX_ATTACHMENT_BYTES = 2_500_000
-"""Largest decompressed attachment (the answers file is capped at 1 MB, the review, which
-holds a frozen copy of the answers, at 2.5 MB)."""
+MAX_ATTACHMENT_BYTES = MAX_ANSWERS_BYTES
+"""Largest decompressed attachment: the largest answers file (8 MB: a deal of 10 items with
+5,000 bill-of-materials lines each is about 3 MB); the review is capped lower (2.5 MB)."""
 MAX_NAME_TREE_NODES = 64
 MAX_STREAMS = 5_000
 """Most streams a PDF may hold (a report of this tool has a few dozen; ten times larger, 120)."""
-MAX_INFLATED = 16_000_000
-"""Most bytes all zlib data in a PDF may inflate to (a report of this tool: well under 1 MB)."""
+MAX_INFLATED = 32_000_000
+"""Most bytes all zlib data in a PDF may inflate to (a report of this tool: well under 1 MB;
+with the largest answers file attached, about 10 MB)."""
 MAX_STREAM_INFLATED = 2_000_000
 """Most bytes pypdf may produce when it decodes one stream, whatever the filter."""
 _CHUNK = 65_536

@@ -65,7 +65,11 @@ MAX_NODES = 60_000
 ShortText = Annotated[str, Field(max_length=300)]
 LongText = Annotated[str, Field(max_length=20_000)]
 Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=64)]
-StepId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$", max_length=64)]
+StepId = Annotated[
+    str, Field(pattern=r"^[A-Za-z0-9_]+(@[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*)?$", max_length=64)
+]
+"""A step id, or a deal's qualified id (``m5_us_value@item1+dest2``, see
+:mod:`compliance_app.engine.deal`)."""
 Status = Literal["agreed", "qualified", "noted", "disputed"]
 STATUSES: tuple[str, ...] = ("agreed", "qualified", "noted", "disputed")
 NEEDS_COMMENT = frozenset({"qualified", "disputed"})
@@ -275,9 +279,20 @@ def same_answers(review: Review, answers: AnswersFile) -> bool:
     The app stamps an answers file with the rule-base version it loads it with, so the same
     answers re-opened after a rule-base update carry another version: the digest is compared
     both as is and with the version the review names (a rule-base change is reported on its own).
+
+    A review made on one case's answers (format 1, before issue 10) covers the deal they
+    migrate to: its frozen copy (``reviewed``) is checked against its digest, migrated, and
+    compared with ``answers``.
     """
     if review.answers_sha256 == answers_digest(answers):
         return True
+    frozen = review.reviewed
+    if frozen is not None and frozen.format_version == 1 and answers.format_version == 2:
+        if review.answers_sha256 != answers_digest(frozen):
+            return False
+        migrated = answers_mod.migrate_file(frozen)
+        restamped = answers.model_copy(update={"ruleset": frozen.ruleset})
+        return answers_digest(migrated) == answers_digest(restamped)
     if review.ruleset is None:
         return False
     restamped = answers.model_copy(update={"ruleset": review.ruleset})

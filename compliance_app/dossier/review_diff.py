@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from compliance_app.dossier.answers import AnswersFile
+from compliance_app.dossier.answers import AnswersFile, migrate_file
 from compliance_app.dossier.review import LogEntry, Review, answers_digest
 from compliance_app.dossier.review_flow import frozen_findings, stamped
-from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.deal import split
+from compliance_app.engine.deal_results import evaluate_deal
 from compliance_app.engine.results import Evaluation
 from compliance_app.rulebase.models import Ruleset
 
@@ -56,20 +57,38 @@ class FindingsDiff:
         return not (self.appeared or self.disappeared or self.changed)
 
 
+def _question(question: str, about: str) -> str:
+    return f"{question} ({about})" if about else question
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value)
+    return str(value)
+
+
 def _texts(ruleset: Ruleset, answers: AnswersFile) -> dict[str, tuple[str, str]]:
-    """step -> (question, answer as text), for the answers on the path and the others."""
-    ev = evaluate(ruleset, answers.answers)
-    out = {e.step_id: (e.question, e.answer_text) for e in ev.trail if e.answer is not None}
-    for step, value in answers.answers.items():
-        if step not in out:
-            q = ruleset.steps[step].question.en if step in ruleset.steps else step
-            out[step] = (q, ", ".join(value) if isinstance(value, list) else str(value))
+    """Qualified step id -> (question with what it is about, answer as text), for the answers
+    on the deal's path and the others."""
+    ev = evaluate_deal(ruleset, answers.answers)
+    out = {
+        e.step_id: (_question(e.question, e.about), e.answer_text)
+        for e in ev.trail
+        if e.answer is not None
+    }
+    for qid, value in answers.answers.items():
+        if qid not in out:
+            sid, qualifier = split(qid)
+            q = ruleset.steps[sid].question.en if sid in ruleset.steps else sid
+            out[qid] = (_question(q, qualifier), _as_text(value))
     return out
 
 
 def answers_diff(ruleset: Ruleset, old: AnswersFile, new: AnswersFile) -> list[AnswerChange]:
     """The answers (and company details) that differ between ``old`` and ``new``, in the
-    order of the questions of ``new`` (then those only ``old`` had)."""
+    order of the questions of ``new`` (then those only ``old`` had). Answers of one case
+    (format 1, a review made before issue 10) are compared as the deal they migrate to."""
+    old, new = migrate_file(old, ruleset), migrate_file(new, ruleset)
     out: list[AnswerChange] = []
     for f, label in COMPANY_FIELDS.items():
         a, b = getattr(old.company, f), getattr(new.company, f)

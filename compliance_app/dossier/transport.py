@@ -31,12 +31,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import hmac
-import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -52,7 +50,19 @@ from compliance_app.dossier.pdfread import (
     attachments,
 )
 from compliance_app.dossier.review import Review
+from compliance_app.dossier.sealing import (  # noqa: F401 - imported from here
+    _CHANGED,
+    _FOREIGN,
+    _SEAL_RE,
+    SEAL_PLACEHOLDER_DIGEST,
+    SEAL_PLACEHOLDER_LENGTH,
+    _check_seal,
+    seal,
+)
 from compliance_app.dossier.signing import SignatureCheck
+
+if TYPE_CHECKING:
+    from compliance_app.rulebase.models import Ruleset
 
 __all__ = [
     "MAX_ATTACHMENT_BYTES",
@@ -71,7 +81,7 @@ MANIFEST_FORMAT = "itar-ear-report-manifest"
 
 MAX_UPLOAD_BYTES = 10_000_000
 """Largest upload accepted (PDF or answers file), in bytes, checked before any parsing.
-Answers files are further limited to :data:`compliance_app.dossier.answers.MAX_BYTES` (1 MB)."""
+Answers files are further limited to :data:`compliance_app.dossier.answers.MAX_BYTES` (8 MB)."""
 
 MAX_PARALLEL_UPLOADS = 2
 """Uploads parsed at the same time in one process; more wait (parsing holds the GIL, so more
@@ -82,13 +92,6 @@ _PARSING = threading.BoundedSemaphore(MAX_PARALLEL_UPLOADS)
 
 PDF_EXTENSIONS = (".pdf",)
 ANSWERS_EXTENSIONS = (".yaml", ".yml", ".json")
-
-SEAL_PLACEHOLDER_LENGTH = b"0" * 10
-SEAL_PLACEHOLDER_DIGEST = b"0" * 64
-_SEAL_RE = re.compile(
-    rb'"seal_algorithm": "(?P<algorithm>sha256|hmac-sha256)", '
-    rb'"pdf_length": "(?P<length>\d{10})", "pdf_seal": "(?P<digest>[0-9a-f]{64})"\}'
-)
 
 
 # --- the manifest -----------------------------------------------------------------------------
@@ -124,35 +127,6 @@ class Manifest(_Strict):
     seal_algorithm: Literal["sha256", "hmac-sha256"]
     pdf_length: Annotated[str, Field(pattern=r"^\d{10}$")]
     pdf_seal: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-
-
-def seal(pdf: bytes, key: bytes | None = None) -> bytes:
-    """Fill in the seal of a freshly built PDF (its length and digest, see the module doc).
-
-    Raises ``ValueError`` if the PDF does not hold exactly one unsealed manifest.
-    """
-    placeholder = (
-        b'"pdf_length": "'
-        + SEAL_PLACEHOLDER_LENGTH
-        + b'", "pdf_seal": "'
-        + SEAL_PLACEHOLDER_DIGEST
-        + b'"}'
-    )
-    if pdf.count(placeholder) != 1:
-        raise ValueError("the PDF must hold exactly one unsealed manifest")
-    at = pdf.index(placeholder) + len(b'"pdf_length": "')
-    pdf = pdf[:at] + b"%010d" % len(pdf) + pdf[at + len(SEAL_PLACEHOLDER_LENGTH) :]
-    match = _SEAL_RE.search(pdf, at - 64)
-    if match is None:  # pragma: no cover - written just above
-        raise ValueError("the seal could not be written")
-    s, e = match.span("digest")
-    return pdf[:s] + _digest(pdf[:s] + pdf[e:], key).encode("ascii") + pdf[e:]
-
-
-def _digest(data: bytes, key: bytes | None) -> str:
-    if key is None:
-        return hashlib.sha256(data).hexdigest()
-    return hmac.new(key, data, hashlib.sha256).hexdigest()
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -200,6 +174,7 @@ def read_upload(
     *,
     key: bytes | None = None,
     trust_roots: list[bytes] | None = None,
+    ruleset: Ruleset | None = None,
 ) -> Upload:
     """Read an uploaded PDF report of this tool or an answers file (YAML/JSON).
 
@@ -209,7 +184,9 @@ def read_upload(
     the signature check (default: ``COMPLIANCE_TRUSTED_CERTS``, see ``signing``). At most
     :data:`MAX_PARALLEL_UPLOADS` files are parsed at once (:func:`parsing_slot`). Raises
     :class:`UploadError` (a subclass of ``AnswersError``) with a message for the user; never
-    returns a partial result.
+    returns a partial result. Answers of format 1 (every file and PDF made before issue 10) are
+    migrated to a deal with ``ruleset`` (default: the rule base in ``rules/``);
+    ``Upload.answers.notes`` says so, for the caller to show.
     """
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadError(
@@ -218,11 +195,15 @@ def read_upload(
             f"{answers_mod.MAX_BYTES:,} bytes)."
         )
     with parsing_slot():
-        return _read_upload(data, filename, key, trust_roots)
+        return _read_upload(data, filename, key, trust_roots, ruleset)
 
 
 def _read_upload(
-    data: bytes, filename: str, key: bytes | None, trust_roots: list[bytes] | None
+    data: bytes,
+    filename: str,
+    key: bytes | None,
+    trust_roots: list[bytes] | None,
+    ruleset: Ruleset | None = None,
 ) -> Upload:
     name = filename.strip().lower()
     ext = "." + name.rsplit(".", 1)[1] if "." in name else ""
@@ -243,30 +224,24 @@ def _read_upload(
                 f"The file is named {ext} but is a PDF. Rename it to .pdf if it is a report of "
                 "this tool."
             )
-        return _read_pdf(data, key, trust_roots)
+        return _read_pdf(data, key, trust_roots, ruleset)
     if data[:4] == b"PK\x03\x04":
         raise UploadError(
             "The file is a ZIP archive (or a Word/Excel file), not an answers file or a PDF."
         )
     try:
-        af = answers_mod.parse(data)
+        af = answers_mod.parse(data, ruleset)
     except AnswersError as exc:
         raise UploadError(str(exc)) from exc
     return Upload(answers=af, answers_bytes=data, source="answers")
 
 
-_FOREIGN = (
-    "This PDF does not carry an assessment of this tool (it has no sealed answers "
-    "attachment). Upload a PDF report downloaded from this tool, or the answers file."
-)
-_CHANGED = (
-    "This PDF has been damaged or changed since it was made (its seal does not match its "
-    "content), so the answers in it cannot be trusted. Upload the PDF as it was downloaded, "
-    "or the answers file."
-)
-
-
-def _read_pdf(data: bytes, key: bytes | None, trust_roots: list[bytes] | None) -> Upload:
+def _read_pdf(
+    data: bytes,
+    key: bytes | None,
+    trust_roots: list[bytes] | None,
+    ruleset: Ruleset | None = None,
+) -> Upload:
     sealed = _check_seal(data, key)
     original = sealed.original
     warnings: list[str] = []
@@ -305,7 +280,7 @@ def _read_pdf(data: bytes, key: bytes | None, trust_roots: list[bytes] | None) -
     if ANSWERS_NAME not in files:
         raise UploadError(_FOREIGN)
     try:
-        af = answers_mod.parse(files[ANSWERS_NAME])
+        af = answers_mod.parse(files[ANSWERS_NAME], ruleset)
     except AnswersError as exc:
         raise UploadError(f"The answers attached to this PDF cannot be read: {exc}") from exc
     review = None
@@ -347,52 +322,3 @@ def _read_pdf(data: bytes, key: bytes | None, trust_roots: list[bytes] | None) -
         warnings=warnings,
         signature=signature,
     )
-
-
-@dataclass(frozen=True)
-class _Seal:
-    original: bytes
-    """The PDF as the tool wrote it (``data`` without anything appended later)."""
-    algorithm: str
-    length: str
-    digest: str
-
-
-def _check_seal(data: bytes, key: bytes | None) -> _Seal:
-    """Find and check the seal of an uploaded PDF; raise UploadError with the reason."""
-    match = _SEAL_RE.search(data)
-    if match is None:
-        if b"%%EOF" not in data[-2048:]:
-            raise UploadError(
-                "This PDF is incomplete (it does not end as a PDF does): it was probably cut "
-                "off while downloading or copying. Download it again."
-            )
-        raise UploadError(_FOREIGN)
-    length = int(match["length"])
-    if length > len(data):
-        if data.rstrip().endswith(b"%%EOF"):  # complete, but rewritten (shorter) since
-            raise UploadError(_CHANGED)
-        raise UploadError(
-            f"This PDF is incomplete: it was {length:,} bytes when made and is now "
-            f"{len(data):,} bytes. It was probably cut off while downloading or copying."
-        )
-    original = data[:length]
-    if match.end() > length or _SEAL_RE.search(original, match.end()):
-        raise UploadError(_CHANGED)
-    algorithm = match["algorithm"].decode("ascii")
-    if algorithm == "hmac-sha256" and key is None:
-        raise UploadError(
-            "This PDF was sealed with a server key that this installation does not have, so "
-            "its integrity cannot be checked here. Upload the answers file instead."
-        )
-    if key is not None and algorithm != "hmac-sha256":
-        raise UploadError(
-            "This PDF was not sealed by this server (it has no key-based seal). Upload the "
-            "answers file, or a PDF made by this server."
-        )
-    s, e = match.span("digest")
-    if not hmac.compare_digest(_digest(original[:s] + original[e:], key), match["digest"].decode()):
-        raise UploadError(_CHANGED)
-    if not original.rstrip().endswith(b"%%EOF"):
-        raise UploadError(_CHANGED)
-    return _Seal(original, algorithm, match["length"].decode(), match["digest"].decode())

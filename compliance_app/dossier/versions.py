@@ -30,6 +30,7 @@ from compliance_app.dossier.snapshots import (
     snapshot_bytes,
     snapshot_path,
 )
+from compliance_app.engine.deal import split
 from compliance_app.engine.results import Evaluation
 from compliance_app.rulebase.models import Ruleset
 
@@ -103,20 +104,31 @@ class Changes(_Frozen):
         return out
 
     def affecting(self, answers: Mapping[str, object]) -> list[str]:
-        """What the changes mean for these answers (step id -> value), one sentence each."""
+        """What the changes mean for these answers, one sentence each. ``answers``: step id or
+        qualified id (``m5_us_value@item1+dest1``, split with
+        :func:`compliance_app.engine.deal.split`) -> value; a step answered for several items,
+        destinations or groups gets one sentence."""
+        by_step: dict[str, list[object]] = {}
+        for qid, value in answers.items():
+            by_step.setdefault(split(qid)[0], []).append(value)
         out = []
         for c in self.steps:
-            if c.step_id not in answers:
+            if c.step_id not in by_step:
                 continue
-            value = answers[c.step_id]
             if c.kind == "removed":
                 out.append(
                     f"Your answer to “{c.question}” is kept but no longer used: the question "
                     "was removed."
                 )
             elif c.kind == "changed":
-                chosen = value if isinstance(value, list) else [value]
-                gone = [v for v in chosen if isinstance(v, str) and v in c.removed_options]
+                gone: list[str] = []
+                for value in by_step[c.step_id]:
+                    chosen = value if isinstance(value, list) else [value]
+                    gone += [
+                        v
+                        for v in chosen
+                        if isinstance(v, str) and v in c.removed_options and v not in gone
+                    ]
                 if gone:
                     out.append(
                         f"Your answer to “{c.question}” ({', '.join(gone)}) is no longer an "

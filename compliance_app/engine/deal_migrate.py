@@ -60,7 +60,8 @@ def migrate_case(ruleset: Ruleset, answers: Mapping[str, object]) -> tuple[dict,
     if len(description) > 2000:  # refused as before (with the reason), never cut
         out[filled.get("item.name", "")] = description
         description = ""
-    name = description.strip().splitlines()[0][:120] if description.strip() else "The item"
+    first = description.strip().splitlines()[0] if description.strip() else "The item"
+    name = first if len(first) <= 120 else first[:118].rsplit(" ", 1)[0] + " …"
     item = {"id": "item1", "name": name, "kind": kind, "description": description}
     out[deal.items] = [item]
     notes = [

@@ -339,12 +339,12 @@ def import_answers(ruleset: Ruleset, data: bytes) -> Imported:
     A file for another rule base is refused; another version of this rule base is accepted
     with a warning. Answers that no longer fit a question are kept but asked again.
     """
-    af = parse(data)
+    af = parse(data, ruleset)  # a one-case file (format 1) comes migrated, with a note
     warnings = check_ruleset(
         ruleset, af, "This answers file", "Your current answers were not changed."
     )
     answers, notes = migrate_case(ruleset, af.answers)
-    warnings += notes
+    warnings += list(af.notes) + notes
     af = af.model_copy(update={"answers": answers})
     unknown = [k for k in af.answers if split(k)[0] not in ruleset.steps]
     if unknown:
