@@ -53,7 +53,9 @@ def grid(
         colWidths=widths,
         repeatRows=1,
         splitInRow=1,
-        style=TableStyle(_STYLE),
+        # the table's own font (Helvetica by default) is set on the canvas even when every cell
+        # is a paragraph: an embedded font keeps the PDF/A-3 report free of unembedded fonts
+        style=TableStyle([*_STYLE, ("FONT", (0, 0), (-1, -1), b.st["cell"].fontName, 7.5)]),
         hAlign="LEFT",
         spaceAfter=6,
     )
