@@ -193,3 +193,27 @@ def test_the_loader_refuses_a_step_asked_per_item_before_the_items_exist(tmp_pat
     with pytest.raises(RulesetError) as exc:
         load_ruleset(rules)
     assert "comes before the list of items ('m2_items')" in str(exc.value)
+
+
+def test_the_deal_examples_load_and_give_a_result_per_destination(rs):
+    from compliance_app.dossier.answers import parse
+    from testkit.server import ROOT
+
+    pcu = parse((ROOT / "examples" / "deal_pcu_france_india_mixed_team.yaml").read_bytes(), rs)
+    assert pcu.format_version == 2 and not pcu.notes
+    assert pcu.answers == pcu_deal()
+    star = parse((ROOT / "examples" / "deal_star_tracker_france_india_uae.yaml").read_bytes(), rs)
+    ev = evaluate_deal(rs, star.answers, on=DAY)
+    assert ev.complete
+    ws = {w["destination"]: w for w in ev.worksheets}
+    # the same 25 % level (734.4(d)) for all three, but not the same counted content: the SRAM
+    # needs a licence to the UAE only, so the UAE alone is above the level
+    assert {d: (w["level"], w["status"]) for d, w in ws.items()} == {
+        "FR": (25.0, "below"),
+        "IN": (25.0, "below"),
+        "AE": (25.0, "exceeded"),
+    }
+    cells = {r.destination.split(", ")[-1]: r for r in ev.matrix}
+    assert cells["United Arab Emirates (AE)"].authorisations == ["AUTH_BIS_LICENSE"]
+    assert cells["France (FR)"].us_authorization_needed == "no"
+    assert ev.driver.endswith("United Arab Emirates (AE)")
