@@ -148,3 +148,23 @@ def pcu_deal() -> dict:
     a French prime and an Indian operator; US prime ICD drawings seen by EU, Indian and
     Chinese engineers)."""
     return copy.deepcopy(PCU_DEAL)
+
+
+def cell_codes(ev) -> list[set[str]]:  # noqa: ANN001
+    """The finding codes that hold for each cell of a deal's result: the findings about the
+    whole deal and those whose ``about`` names only parts of the cell (its item, destination,
+    group). Two findings contradict only if they hold for the same cell; a result that is not
+    a deal is one cell with every code."""
+    if len(ev.matrix) <= 1:
+        return [set(ev.codes())]
+    out = []
+    for r in ev.matrix:
+        parts = {r.item, r.destination, r.group} - {""}
+        out.append(
+            {
+                f.code
+                for f in ev.findings
+                if not f.about or any(set(a.split(" → ")) <= parts for a in f.about)
+            }
+        )
+    return out

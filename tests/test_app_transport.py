@@ -70,7 +70,11 @@ def test_uploader_says_what_it_accepts():
     assert list(at.file_uploader(key="upload").allowed_type) == []
     captions = plain(at.caption)
     assert "at most 10 MB, the limit the box below shows" in captions
-    assert f"at most {MAX_BYTES // 1_000_000} MB" in captions and ".yaml" in captions and "without extension" in captions
+    assert (
+        f"at most {MAX_BYTES // 1_000_000} MB" in captions
+        and ".yaml" in captions
+        and "without extension" in captions
+    )
 
 
 def test_a_file_without_extension_is_read_and_a_docx_refused_with_the_reason(rs):

@@ -17,6 +17,7 @@ from compliance_app.dossier.answers import parse
 from compliance_app.engine.deal_results import evaluate_deal
 from compliance_app.engine.evaluation import merge_next_steps
 from compliance_app.rulebase.loader import cached_ruleset
+from tests.deal_cases import cell_codes
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted((ROOT / "tests" / "scenarios").glob("*.yaml")) + sorted(
@@ -80,10 +81,11 @@ def test_the_contradiction_table_names_real_findings() -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_no_two_findings_contradict(path: Path) -> None:
-    codes = set(_evaluate(path).codes())
-    for left, right, what in CONTRADICTIONS:
-        both = (codes & left, codes & right)
-        assert not (both[0] and both[1]), f"{what}: {sorted(both[0])} and {sorted(both[1])}"
+    """Within each item and destination (a deal's findings say what they are about)."""
+    for codes in cell_codes(_evaluate(path)):
+        for left, right, what in CONTRADICTIONS:
+            both = (codes & left, codes & right)
+            assert not (both[0] and both[1]), f"{what}: {sorted(both[0])} and {sorted(both[1])}"
 
 
 def _close(a: str, b: str) -> bool:

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 from compliance_app.engine import dated
@@ -59,6 +60,37 @@ it (126.18(d) is still coded EXEMPTION_124_16); ``open`` when the cell has open 
 not complete, ``no_finding`` otherwise."""
 
 
+PARTIAL = {
+    "NOT_SUBJECT_US_EXPORT_CONTROLS": (
+        "Nothing in the items and destinations this finding is about is subject to the ITAR or "
+        "the EAR; the other parts of the deal have results of their own."
+    ),
+    "NO_US_AUTH_NEEDED": (
+        "No rule found that a US authorisation is needed for the items and destinations this "
+        "finding is about; the other parts of the deal have results of their own."
+    ),
+}
+"""What a summary finding says when it holds for only some of a deal's cells."""
+
+
+def _derived(code: str, merged: dict, cells: int) -> str | None:
+    """The text of a summary finding merged from several cells."""
+    texts = merged.get("derived") or []
+    if code in PARTIAL and len(merged["about"]) < cells:
+        return PARTIAL[code]
+    rules = [r for t in texts for r in _VERIFY_RULES.findall(t)]
+    if code == "VERIFY_CURRENT_RULE" and rules:
+        ids = ", ".join(dict.fromkeys(x.strip() for r in rules for x in r.split(",")))
+        return (
+            f"Rules {ids} rest on text that was not fully confirmed (secondary or unconfirmed "
+            "citation)."
+        )
+    return texts[0] if texts else None
+
+
+_VERIFY_RULES = re.compile(r"^Rules (.+?) rest on text")
+
+
 def _is_auth(code: str) -> bool:
     return code.startswith(AUTH_PREFIXES) or code in AUTH_CODES
 
@@ -97,6 +129,8 @@ def evaluate_deal(
                 {"f": f, "firings": {}, "about": [], "steps": [], "countries": [], "groups": []},
             )
             m["steps"] += [s for s in f.next_steps if s not in m["steps"]]
+            if f.derived and f.derived not in m.setdefault("derived", []):
+                m["derived"].append(f.derived)
             m["countries"] += [c for c in f.countries if c not in m["countries"]]
             m["groups"] += [g for g in f.groups if g not in m["groups"]]
             if not f.fired_by:
@@ -136,7 +170,7 @@ def evaluate_deal(
                     "countries": m["countries"],
                     "groups": m["groups"],
                     "about": [] if deal_wide else m["about"],
-                    "derived": f.derived if not firings else None,
+                    "derived": _derived(code, m, len(results)) if not firings else None,
                     "citations": list(
                         {c.id: c for x in [f, *firings] for c in x.citations}.values()
                     ),
