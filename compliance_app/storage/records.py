@@ -29,8 +29,9 @@ DRAFT_ID_BYTES = 24
 """Random bytes in a draft id: 192 bits, written as 32 URL-safe base64 characters."""
 _DRAFT_ID_RE = re.compile(r"[A-Za-z0-9_-]{32}")
 _PAGE_RE = re.compile(r"[A-Za-z0-9_:.@+\-]{1,200}")
-MAX_DATA_CHARS = 4_000_000
-"""Largest draft accepted, in characters of JSON (an answers file upload is at most 1 MB)."""
+MAX_DATA_CHARS = 32_000_000
+"""Longest draft (JSON characters): room for a deal of 10 items with 5,000-line bills of
+materials (answers files cap that at 8 MB)."""
 PURGE_INTERVAL = timedelta(hours=1)
 """How often a running store purges expired drafts on its own (also purged when it starts)."""
 
@@ -127,7 +128,7 @@ def _to_json(data: AnswersFile | Mapping[str, Any]) -> str:
     if len(text) > MAX_DATA_CHARS:
         raise StorageError(
             f"The answers are too large to save ({len(text):,} characters; at most "
-            f"{MAX_DATA_CHARS:,}). Shorten the longest free-text answers."
+            f"{MAX_DATA_CHARS:,}). Shorten the longest free-text answers or bills of materials."
         )
     return text
 
