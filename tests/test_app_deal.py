@@ -13,6 +13,7 @@ from compliance_app.rulebase.loader import cached_ruleset
 from compliance_app.ui import state as ui
 from testkit.server import ROOT
 from testkit.widgets import set_widget
+from tests.deal_cases import pcu_deal
 
 APP = str(ROOT / "streamlit_app.py")
 
@@ -23,66 +24,16 @@ BOM = (
     "Aluminium housing;LU;EAR99;3000;EUR;\r\n"
 ).encode("cp1252")
 
-LISTS = {
-    "m2_items": [
-        {"name": "PCU-200", "kind": "own_product", "description": "Power-conditioning unit"},
-        {"name": "US prime ICD drawings", "kind": "us_data"},
-    ],
-    "m2_destinations": [
-        {"name": "Prime SA", "country": "FR", "role": "customer", "items": ["item1"]},
-        {"name": "Operator Ltd", "country": "IN", "role": "end_user", "items": ["item1"]},
-    ],
-    "m7_groups": [
-        {"name": "EU engineers", "citizenships": ["DE", "FR", "LU"], "residences": ["LU"]},
-        {"name": "Indian engineers", "citizenships": ["IN"], "residences": ["LU"]},
-        {"name": "Chinese national <b>resident</b>", "citizenships": ["CN"], "residences": ["LU"]},
-    ],
+DEAL = pcu_deal()
+LISTS = {  # as typed in the list forms (the bill of materials is uploaded as a CSV file)
+    key: [{k: v for k, v in e.items() if k not in ("id", "bom", "rates")} for e in DEAL[key]]
+    for key in ("m2_items", "m2_destinations", "m7_groups")
 }
-ANSWERS = {
-    "m1_country": "LU",
-    "m1_us_owned": "not_us_owned",
-    "m1_icp": "partial",
-    "m2_activities@item1": ["sell_own_product"],
-    "m2_activities@item2": ["receive_us_info", "give_access"],
-    "m2_other_countries": [],
-    "m2_end_use@dest1": "civil",
-    "m2_end_use@dest2": "government_civil",
-    "m2_end_use@home": "civil",
-    "m2_already_happened": "no",
-    "m3_us_content@item1": "yes",
-    "m3_us_technology@item1": "none",
-    "m3_us_origin_item@item2": "yes",
-    "m3_info_sources@item2": ["us_company"],
-    "m3_us_persons": "no",
-    "m6_info_content@item2": "technical",
-    "m4_item_jurisdiction@item2": "itar",
-    "m4_doubt": "no",
-    "m4_sme": "no",
-    "m4_complete_spacecraft": "no",
-    "m4_xv_a_spacecraft": "no",
-    "m5_total_value@item1": 120000.0,
-    "m7_us_provides@item2": ["technical_data"],
-    "m7_existing_approval@item2": "none_yet",
-    "m7_exemption_route": "route_d",
-    "m7_126_18d_conditions": [
-        "regular_employees",
-        "named_party",
-        "in_territory",
-        "nda_or_signatory",
-        "no_hardware",
-        "unclassified",
-    ],
-    "m7_cloud@item2": "no_cloud",
-    "m8_screening": "no_hit",
-    "m8_affiliates": "no",
-    "m8_red_flags": ["none"],
-}
+LISTS["m7_groups"][2]["name"] = "Chinese national <b>resident</b>"  # user text is data
 
 
 def answer_for(qid: str) -> object:
-    if qid in ANSWERS:
-        return ANSWERS[qid]
-    return ANSWERS[split(qid)[0]]
+    return DEAL[qid]
 
 
 @pytest.fixture(autouse=True)
