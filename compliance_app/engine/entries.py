@@ -73,6 +73,8 @@ def _country(code: object) -> str:
 def _countries(value: list[str], *, allow_unknown: bool) -> list[str]:
     if value == [UNKNOWN] and allow_unknown:
         return value
+    if UNKNOWN in value:
+        raise ValueError('"I don\'t know" cannot be combined with countries')
     return sorted({_country(c) for c in value})
 
 

@@ -48,7 +48,18 @@ def _checked(ruleset: Ruleset, step_id: str, entry: dict) -> dict:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = FIELD_NAMES.get(str(first["loc"][0]) if first["loc"] else "", "This entry")
-        raise AnswerError(f"{name}: {first['msg']}.") from None
+        raise AnswerError(f"{name}: {_message(first)}.") from None
+
+
+def _message(error: dict) -> str:
+    """A pydantic error as a sentence that says what to do."""
+    kind = error.get("type", "")
+    if kind in ("too_short", "missing", "string_too_short"):
+        return "fill this in (choose at least one, or I don't know where offered)"
+    if kind == "string_too_long":
+        return "shorten it"
+    msg = str(error.get("msg", ""))
+    return msg.removeprefix("Value error, ")
 
 
 def add_entry(
