@@ -64,8 +64,11 @@ def parties_page(name: str, role: str = "end_user", country: str | None = None) 
 
 
 def page_text(at: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "text", "error", "warning", "success") for e in
-             getattr(at, kind)]  # fmt: skip
+    parts = [
+        e.value
+        for kind in ("markdown", "text", "error", "warning", "success")
+        for e in getattr(at, kind)
+    ]
     return "\n".join(str(p) for p in parts).replace("\\", "")
 
 
@@ -169,3 +172,36 @@ def test_a_hostile_screening_section_is_refused(tmp_path):
 
         with pytest.raises(AnswersError):
             parse(json.dumps(bad).encode())
+
+
+def test_the_parties_of_the_deal_are_offered_for_screening(env, monkeypatch):
+    """Issue 10: the destinations and parties the user listed are screened with one click."""
+    from compliance_app.rulebase.loader import DEFAULT_RULES_DIR
+
+    monkeypatch.setenv("COMPLIANCE_RULES_DIR", str(DEFAULT_RULES_DIR))
+    import_lists()
+    dests = [
+        {"id": "dest1", "name": "Prime SA", "country": "FR", "role": "customer", "items": []},
+        {
+            "id": "dest2",
+            "name": "Пригожин Евгений",
+            "country": "RU",
+            "role": "end_user",
+            "items": [],
+        },
+    ]
+    assert sst.deal_parties(dests, None) == [
+        ("Prime SA", "FR", "customer"),
+        ("Пригожин Евгений", "RU", "end_user"),
+    ]
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    start(at, "Orbital Parts S.à r.l.")
+    at.session_state["answers"] = {**at.session_state["answers"], "m2_destinations": dests}
+    at.sidebar.button(key="parties_sidebar").click().run()
+    at.button(key="screen_deal").click().run()
+    assert not at.exception
+    record = at.session_state["screening"]
+    assert [p.name for p in record.parties] == ["Prime SA", "Пригожин Евгений"]
+    assert record.parties[1].hits  # the transliterated name is flagged
+    assert sst.deal_parties(dests, record) == []  # nothing left to offer

@@ -13,7 +13,7 @@ from compliance_app.dossier.screening import ROLES, ScreeningRecord, hit_id
 from compliance_app.screening.service import Screener, ScreeningConfigError
 from compliance_app.screening.store import ListStore
 from compliance_app.storage import store as storage
-from compliance_app.ui import forms
+from compliance_app.ui import forms, list_state
 from compliance_app.ui import screening_state as sst
 from compliance_app.ui import state as ui
 from compliance_app.ui.session import button, enter, go, persist, save_button, ss
@@ -50,14 +50,30 @@ def on_add_party() -> None:
         return
     try:
         ss.screening = sst.add_party(
-            ss.screening, screener, ss.get("party_name"), ss.get("party_country"),
+            ss.screening,
+            screener,
+            ss.get("party_name"),
+            ss.get("party_country"),
             ss.get("party_role"),
-        )  # fmt: skip
+        )
     except sst.PartyInputError as exc:
         ss.screening_error = str(exc)
         return
     ss.screening_error = None
     ss.party_name = ""
+    persist()
+
+
+def on_screen_deal(parties: list[tuple[str, str, str]]) -> None:
+    """Screen the deal's destinations and parties not screened yet."""
+    screener = get_screener()
+    if screener is None:
+        return
+    try:
+        for name, country, role in parties:
+            ss.screening = sst.add_party(ss.screening, screener, name, country, role)
+    except sst.PartyInputError as exc:
+        ss.screening_error = str(exc)
     persist()
 
 
@@ -103,17 +119,39 @@ def page_parties(ruleset) -> None:  # noqa: ANN001
                 "To import or update the lists, see the README (python -m compliance_app lists "
                 "update, or lists import FILE)."
             )
+    deal = ruleset.meta.deal
+    from_deal = sst.deal_parties(
+        list_state.entries_of(ss.answers, deal.destinations) if deal else [], ss.screening
+    )
+    if from_deal and screener is not None:
+        names = "; ".join(n for n, _c, _r in from_deal)
+        st.markdown("**Parties of your deal not screened yet:** " + ui.md_escape(names))
+        button(
+            f"Screen these {len(from_deal)} parties",
+            "screen_deal",
+            on_screen_deal,
+            (from_deal,),
+            type="primary",
+        )
     st.subheader("Add a party")
     st.text_input("Name of the party (as on the contract or order)", key="party_name")
     labels = forms.country_labels()
     st.selectbox(
-        "Country (optional)", list(labels), index=None, format_func=labels.get,
-        placeholder="Choose a country", key="party_country",
-    )  # fmt: skip
+        "Country (optional)",
+        list(labels),
+        index=None,
+        format_func=labels.get,
+        placeholder="Choose a country",
+        key="party_country",
+    )
     st.selectbox(
-        "Role in this deal", list(ROLES), index=None, format_func=ROLES.get,
-        placeholder="Choose a role", key="party_role",
-    )  # fmt: skip
+        "Role in this deal",
+        list(ROLES),
+        index=None,
+        format_func=ROLES.get,
+        placeholder="Choose a role",
+        key="party_role",
+    )
     button("Screen this party", "screen_party", on_add_party, type="primary")
     record: ScreeningRecord | None = ss.screening
     st.subheader(f"Parties screened ({len(record.parties) if record else 0})")
@@ -201,8 +239,11 @@ def adviser_hits(record: ScreeningRecord | None) -> None:
     """The screening hits on the adviser page, each with a field to dismiss it."""
     st.header("Screening hits")
     if not record or not any(p.hits for p in record.parties):
-        st.text("The company screened no party with a hit in this tool." if record else
-                "The company screened no party in this tool.")  # fmt: skip
+        st.text(
+            "The company screened no party with a hit in this tool."
+            if record
+            else "The company screened no party in this tool."
+        )
         for p in record.parties if record else []:
             level, text = sst.outcome_text(p)
             _show(level, f"{p.name}: {text}")

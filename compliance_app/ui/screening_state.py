@@ -144,3 +144,17 @@ def hit_view(p: PartyRecord, h: HitRecord, review: Review | None) -> HitView:
 def changes_since(p: PartyRecord, screener: Screener) -> list[str]:
     """Lists that changed since ``p`` was screened (screen again to use them)."""
     return changed_lists(p, screener.list_records())
+
+
+def deal_parties(
+    destinations: list[dict], record: ScreeningRecord | None
+) -> list[tuple[str, str, str]]:
+    """``(name, country, role)`` of the deal's destinations and parties (the entries of the
+    destinations list) not screened yet in ``record``, in list order."""
+    done = {(p.name, p.country, p.role) for p in (record.parties if record else [])}
+    out = []
+    for d in destinations:
+        key = (str(d.get("name", "")).strip(), str(d.get("country", "")), str(d.get("role", "")))
+        if key[0] and key[2] in ROLES and key not in done and key not in out:
+            out.append(key)
+    return out
