@@ -32,6 +32,7 @@ def on_upload(ruleset: Ruleset, item_id: str) -> None:
     up = ss.get(_upload_key(item_id))
     if up is None:
         return
+    ss.bom_seen = [*(ss.get("bom_seen") or []), f"{item_id}:{up.file_id}"]
     try:
         new, problems = list_state.set_bom(ruleset, ss.answers, item_id, up.getvalue())
     except AnswerError as exc:
@@ -67,7 +68,7 @@ def section(ruleset: Ruleset, item: dict) -> None:
         )
     for p in (ss.get("bom_problems") or {}).get(item["id"], []):
         st.warning(ui.md_escape(p))
-    st.file_uploader(
+    up = st.file_uploader(
         "Upload the bill of materials (CSV; replaces the lines above)",
         type=["csv", "txt"],
         key=_upload_key(item["id"]),
@@ -76,6 +77,9 @@ def section(ruleset: Ruleset, item: dict) -> None:
         help="Columns: part, origin, classification, value, currency, licence_to, note. "
         "Excel (also French or German), LibreOffice and ERP exports are read.",
     )
+    if up is not None and f"{item['id']}:{up.file_id}" not in (ss.get("bom_seen") or []):
+        on_upload(ruleset, item["id"])  # its callback did not run (a restart): read it now
+        st.rerun()
     st.download_button(
         "Download the template",
         data=template_csv(),

@@ -16,7 +16,7 @@ from compliance_app.engine.values import AnswerError, country_name
 from compliance_app.rulebase.models import Ruleset, Step
 from compliance_app.ui import bom_view, forms, list_state
 from compliance_app.ui import state as ui
-from compliance_app.ui.session import persist, ss
+from compliance_app.ui.session import form_button, persist, ss
 
 ADD_LABEL = {
     "item_list": "Add this item",
@@ -236,9 +236,9 @@ def draw_list(ruleset: Ruleset, step: Step) -> None:
         with st.expander("Change or remove: " + ui.md_escape(e["name"])):
             with st.form(_key(step.id, e["id"], "form")):
                 _form_fields(ruleset, step, e["id"], e)
-                st.form_submit_button(
-                    "Save changes", on_click=on_update, args=(ruleset, step, e["id"])
-                )
+                if form_button("Save changes", on_update, (ruleset, step, e["id"])):
+                    on_update(ruleset, step, e["id"])  # the callback was lost: do it now
+                    st.rerun()
             if step.type == "item_list" and e.get("kind") in ("own_product", "us_item"):
                 bom_view.section(ruleset, e)
             st.button(
@@ -250,7 +250,9 @@ def draw_list(ruleset: Ruleset, step: Step) -> None:
     st.subheader(ADD_TITLE[step.type])
     with st.form(_key(step.id, "new", "form"), clear_on_submit=True):
         _form_fields(ruleset, step, "new", {})
-        st.form_submit_button(ADD_LABEL[step.type], on_click=on_add, args=(ruleset, step))
+        if form_button(ADD_LABEL[step.type], on_add, (ruleset, step)):
+            on_add(ruleset, step)  # the callback was lost (a restart): do it now
+            st.rerun()
     if step.type == "destination_list":
         for name in list_state.unassigned_items(ruleset, ss.answers):
             st.caption(

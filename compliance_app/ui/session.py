@@ -105,6 +105,7 @@ def init_state() -> None:
         "list_error": None,
         "list_rev": 0,
         "bom_problems": {},
+        "bom_seen": [],
         **storage_ui.STATE_DEFAULTS,
     }
     for key, value in defaults.items():
@@ -166,6 +167,15 @@ def button(
         ss.missed_click = True
         return True
     return False
+
+
+def form_button(label: str, on_click: Callable[..., None], args: tuple = ()) -> bool:
+    """``st.form_submit_button`` with ``on_click``, whose click is never lost silently: returns
+    True when the form was submitted but its callback did not run (the first click in a
+    re-created session, after a restart); the caller then carries it out itself (the form's
+    values are in the session state by then) and reruns."""
+    clicked = st.form_submit_button(label, on_click=_noted(on_click), args=args)
+    return bool(clicked and not ss.get("callbacks_ran"))
 
 
 def note_screen(ruleset: Ruleset, step_id: str) -> None:
