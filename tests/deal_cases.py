@@ -115,11 +115,10 @@ PCU_DEAL: dict = {
     "m4_item_jurisdiction@item2": "itar",
     "m4_doubt@item1": "no",
     "m4_sme@item2": "no",
-    "m5_total_value@item1": 120000,
+    "m5_total_value@item1": 120000.0,
     "m7_us_provides@item2": ["technical_data"],
     "m7_existing_approval@item2": "none_yet",
-    "m7_exemption_route@group1": "route_d",
-    "m7_exemption_route@group2": "route_d",
+    "m7_exemption_route": "route_d",
     "m7_126_18d_conditions@group1": [
         "regular_employees",
         "named_party",

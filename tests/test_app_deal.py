@@ -89,7 +89,7 @@ def test_the_pcu_deal_walked_in_the_wizard():
     by_group = dict(zip(access["Group"], access["Access"], strict=True))
     assert by_group["Chinese national <b>resident</b>"].startswith("Barred")
     assert by_group["Indian engineers"].startswith("Must be named")
-    assert by_group["EU engineers"].startswith("Allowed under the 126.18")
+    assert by_group["EU engineers"].startswith("Allowed under 22 CFR 126.18 only if")
     calc = [t.value for t in at.text]
     assert any("France (FR)" in c and "13.3 %" in c for c in calc)
     assert any("India (IN)" in c and "13.3 %" in c for c in calc)
@@ -108,3 +108,37 @@ def test_a_question_asked_per_item_names_it():
         at.button(key="next").click().run()
     assert at.session_state["page"] == ui.step_page("m2_activities@item1")
     assert "About: PCU\\-200" in [c.value for c in at.caption]
+
+
+def test_removing_an_item_asks_first_and_says_which_destinations_lose_it():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    rs = cached_ruleset()
+    at.text_input(key="company_name").input("LU-Power S.A.")
+    at.button(key="start").click().run()
+    for _ in range(12):
+        qid = ui.page_step(at.session_state["page"])
+        if qid == "m2_destinations":
+            break
+        set_widget(at, rs, qid, LISTS.get(qid) or answer_for(qid))
+        at.button(key="next").click().run()
+    set_widget(at, rs, "m2_destinations", LISTS["m2_destinations"])
+    at.button(key="next").click().run()
+    at.button(key="back").click().run()  # back on the destinations page
+    at.button(key="back").click().run()
+    while ui.page_step(at.session_state["page"]) != "m2_items":
+        at.button(key="back").click().run()
+
+    def remove_button(label: str):
+        return next(b for b in at.button if b.label.replace("\\", "") == label)
+
+    remove_button("Remove PCU-200").click().run()
+    warning = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "Remove PCU-200?" in warning and "Prime SA; Operator Ltd" in warning
+    remove_button("Cancel").click().run()
+    assert [e["name"] for e in at.session_state["answers"]["m2_items"]][0] == "PCU-200"
+    remove_button("Remove PCU-200").click().run()
+    remove_button("Yes, remove PCU-200").click().run()
+    assert not at.exception
+    answers = at.session_state["answers"]
+    assert [e["name"] for e in answers["m2_items"]] == ["US prime ICD drawings"]
+    assert all(d["items"] == [] for d in answers["m2_destinations"])

@@ -217,3 +217,23 @@ def test_the_deal_examples_load_and_give_a_result_per_destination(rs):
     assert cells["United Arab Emirates (AE)"].authorisations == ["AUTH_BIS_LICENSE"]
     assert cells["France (FR)"].us_authorization_needed == "no"
     assert ev.driver.endswith("United Arab Emirates (AE)")
+
+
+def test_a_destination_receiving_no_listed_item_is_asked_again_not_dropped(rs):
+    answers = pcu_deal()
+    answers["m2_destinations"][0]["items"] = ["item9"]  # hand-edited file: an unknown item
+    ev = evaluate_deal(rs, answers, on=DAY)
+    assert ev.pending_step == "m2_destinations" and not ev.complete
+    assert ev.us_authorization_needed != "no"
+
+
+def test_a_bill_with_us_lines_answers_the_us_content_question(rs):
+    answers = pcu_deal()
+    answers["m3_us_content@item1"] = "no"  # contradicts the bill of materials
+    answers["m2_destinations"].append(
+        {"id": "dest3", "name": "Sino Sat", "country": "CN", "role": "customer", "items": ["item1"]}
+    )
+    cells = deal.cells(rs, answers, DAY)
+    china = next(c for c in cells if c.cell.destination and c.cell.destination["id"] == "dest3")
+    assert china.answers["m3_us_content"] == "yes" and "m3_us_content" in china.auto
+    assert "m3_us_content@item1" not in deal.deal_walk(rs, answers, DAY).path  # never asked

@@ -44,7 +44,10 @@ def answers_from_bom(
     kinds, value = _projected[key]
     if not kinds:
         return {}
-    return {deal.bom_content_step: kinds, deal.bom_us_value_step: value}
+    out: dict[str, object] = {deal.bom_content_step: kinds, deal.bom_us_value_step: value}
+    if deal.bom_us_content_step:
+        out[deal.bom_us_content_step] = "yes"  # the bill has US-origin lines
+    return out
 
 
 def worksheet_for(

@@ -71,6 +71,8 @@ class Cell:
     group: dict | None = None
     index: tuple[int, int, int] = (0, HOME_ORDER, 0)
     home_country: str = ""
+    destinations_listed: bool = True
+    """False while the destinations list is not (validly) answered: its step is then asked."""
 
     def part(self, dim: str) -> str | None:
         if dim == "item":
@@ -194,7 +196,7 @@ def flat_answers(
     for sid, entry in lists.items():
         if entry is not None:
             out[sid] = [entry]
-    if cell.destination is None and deal.destinations in answers:
+    if cell.destination is None and cell.destinations_listed and deal.destinations in answers:
         out[deal.destinations] = []
     auto = set()
     for sid, source in deal.filled.items():
@@ -213,7 +215,13 @@ def flat_answers(
 def _filled(source: str, cell: Cell) -> object:
     kind, _, attr = source.partition(".")
     if kind == "item":
-        return cell.item[attr] if cell.item else None
+        if not cell.item:
+            return None
+        return (
+            (cell.item.get("description") or cell.item["name"])
+            if attr == "description"
+            else cell.item[attr]
+        )
     if kind == "destination":
         if cell.destination is not None:
             return cell.destination[attr]
@@ -229,15 +237,19 @@ def cells(ruleset: Ruleset, answers: Mapping[str, object], day: dt.date) -> list
     if deal is None or items is None:
         return [_walked(ruleset, answers, Cell(None, home_country=home), day)]
     dests = entries(ruleset, answers, deal.destinations)
+    known = {item["id"] for item in items}
+    if dests and any(not set(d["items"]) & known for d in dests):
+        dests = None  # a destination that receives no listed item: asked again, never dropped
     groups = entries(ruleset, answers, deal.groups)
     out: list[CellWalk] = []
     for i, item in enumerate(items):
         targets = [(j, d) for j, d in enumerate(dests or []) if item["id"] in d["items"]]
         for j, dest in targets or [(HOME_ORDER, None)]:
-            base = _walked(ruleset, answers, Cell(item, dest, None, (i, j, 0), home), day)
+            listed = dests is not None
+            base = _walked(ruleset, answers, Cell(item, dest, None, (i, j, 0), home, listed), day)
             if base.pending == deal.groups and groups:
                 out.extend(
-                    _walked(ruleset, answers, Cell(item, dest, g, (i, j, k), home), day)
+                    _walked(ruleset, answers, Cell(item, dest, g, (i, j, k), home, listed), day)
                     for k, g in enumerate(groups)
                 )
             else:

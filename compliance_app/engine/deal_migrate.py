@@ -51,14 +51,15 @@ def migrate_case(ruleset: Ruleset, answers: Mapping[str, object]) -> tuple[dict,
         return dict(answers), []
     deal = ruleset.meta.deal
     filled = {v: k for k, v in deal.filled.items()}
-    description = answers.get(filled.get("item.name", ""), "")
+    text_step = filled.get("item.description") or filled.get("item.name", "")
+    description = answers.get(text_step, "")
     description = description if isinstance(description, str) else ""
     activities = answers.get("m2_activities")
     activities = activities if isinstance(activities, list) else []
     kind = next((k for a, k in KIND_FROM_ACTIVITY if a in activities), "own_product")
     out: dict[str, object] = {}
     if len(description) > 2000:  # refused as before (with the reason), never cut
-        out[filled.get("item.name", "")] = description
+        out[text_step] = description
         description = ""
     first = description.strip().splitlines()[0] if description.strip() else "The item"
     name = first if len(first) <= 120 else first[:118].rsplit(" ", 1)[0] + " …"

@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 
 from compliance_app.engine import dated
-from compliance_app.engine.deal import JOIN, CellWalk, deal_walk, personal, qualify, split
+from compliance_app.engine.deal import JOIN, CellWalk, deal_walk, entries, personal, qualify, split
 from compliance_app.engine.evaluation import EFFECT_RANK, SEVERITY_RANK, evaluate, merge_next_steps
 from compliance_app.engine.results import (
     Evaluation,
@@ -29,7 +29,8 @@ from compliance_app.engine.results import (
     OpenQuestion,
     TrailEntry,
 )
-from compliance_app.rulebase.models import Ruleset
+from compliance_app.engine.values import display
+from compliance_app.rulebase.models import LIST_TYPES, Ruleset
 
 AUTH_PREFIXES = ("AUTH_", "EXEMPTION_", "PROSCRIBED_", "EMBARGO_", "BROKERING_126_1")
 AUTH_CODES = {
@@ -207,6 +208,13 @@ def evaluate_deal(
                     }
                 )
                 keys[qid] = (order[t.step_id], cw.cell.sort_key(scope))
+    for qid, t in trail.items():  # a list step's answer is the whole list, not the cell's entry
+        step = ruleset.steps[split(qid)[0]]
+        if step.type in LIST_TYPES:
+            full = entries(ruleset, answers, step.id) or []
+            trail[qid] = t.model_copy(
+                update={"answer": full, "answer_text": display(step, full, lang)}
+            )
     matrix = [_row(cw, ev) for cw, ev in results]
     driver = ""
     auth = "no"
@@ -214,7 +222,7 @@ def evaluate_deal(
         hit = [r for r in matrix if r.us_authorization_needed == value]
         if hit:
             auth = value
-            driver = _row_label(hit[0])
+            driver = _driver(hit[0], findings)
             break
     complete = dw.pending is None
     if not complete and auth == "no":
@@ -269,6 +277,22 @@ def _worksheets(ruleset: Ruleset, results: list) -> list[dict]:
                 "destination_label": destination_label(cell.destination, cell.home_country),
             }
     return list(out.values())
+
+
+def _driver(row: MatrixRow, findings: list[FindingResult]) -> str:
+    """What decides the headline: the items, destinations or groups that the authorisation
+    findings of the deciding cell are about (``"US prime ICD drawings"``, not the first group
+    that happens to share the drawings' DSP-5); the cell itself when they say nothing more."""
+    parts = {row.item, row.destination, row.group} - {""}
+    about = {f.code: f.about for f in findings}
+    out: list[str] = []
+    for code in row.authorisations:
+        if code.startswith("EXEMPTION_"):
+            continue  # an exemption lightens the result, it does not decide it
+        for label in about.get(code, []):
+            if set(label.split(" → ")) <= parts and label not in out:
+                out.append(label)
+    return "; ".join(out) or _row_label(row)
 
 
 def _row_label(row: MatrixRow) -> str:

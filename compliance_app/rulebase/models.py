@@ -307,10 +307,21 @@ class DealConfig(Strict):
     groups: str
     home_country: str
     filled: dict[
-        str, Literal["item.name", "destination.country", "group.citizenships", "group.residences"]
+        str,
+        Literal[
+            "item.name",
+            "item.description",
+            "destination.country",
+            "group.citizenships",
+            "group.residences",
+        ],
     ] = Field(default_factory=dict)
+    """``item.description`` is the item's description, or its name when it has none."""
     bom_content_step: str
     bom_us_value_step: str
+    bom_us_content_step: str = ""
+    """Answered "yes" when the bill of materials has a US-origin line (so that a "no" can never
+    contradict it)."""
 
 
 class RulesetMeta(Strict):

@@ -20,6 +20,7 @@ LIST_OF = {"item": "items", "destination": "destinations", "group": "groups"}
 TYPE_OF = {"items": "item_list", "destinations": "destination_list", "groups": "group_list"}
 FILLED = {
     "item.name": (["item"], "text"),
+    "item.description": (["item"], "text"),
     "destination.country": (["destination"], "country"),
     "group.citizenships": (["group"], "countries"),
     "group.residences": (["group"], "countries"),
@@ -84,9 +85,9 @@ def check_scopes(
                     f"{source}",
                 )
             )
-    for key in ("bom_content_step", "bom_us_value_step"):
+    for key in ("bom_content_step", "bom_us_value_step", "bom_us_content_step"):
         sid = getattr(deal, key)
-        if sid not in plain:
+        if sid and sid not in plain:
             errors.append(meta_src.error(("deal", key), f"unknown step '{sid}'"))
     for sid, (step, src, i) in steps.items():
         for s in step.scope:

@@ -69,7 +69,8 @@ def section(ruleset: Ruleset, item: dict) -> None:
     for p in (ss.get("bom_problems") or {}).get(item["id"], []):
         st.warning(ui.md_escape(p))
     up = st.file_uploader(
-        "Upload the bill of materials (CSV; replaces the lines above)",
+        "Upload the bill of materials (CSV, at most 2 MB and 5,000 lines"
+        + ("; replaces the lines above)" if lines else ")"),
         type=["csv", "txt"],
         key=_upload_key(item["id"]),
         on_change=on_upload,

@@ -57,7 +57,8 @@ def _message(error: dict) -> str:
     if kind in ("too_short", "missing", "string_too_short"):
         return "fill this in (choose at least one, or I don't know where offered)"
     if kind == "string_too_long":
-        return "shorten it"
+        limit = (error.get("ctx") or {}).get("max_length")
+        return f"shorten it to at most {limit} characters" if limit else "shorten it"
     msg = str(error.get("msg", ""))
     return msg.removeprefix("Value error, ")
 

@@ -89,7 +89,50 @@ def on_update(ruleset: Ruleset, step: Step, entry_id: str) -> None:
 
 
 def on_remove(ruleset: Ruleset, step: Step, entry_id: str) -> None:
+    ss.confirm_remove = None
     _changed(list_state.remove_entry(ruleset, ss.answers, step.id, entry_id))
+
+
+def on_ask_remove(step: Step, entry_id: str) -> None:
+    ss.confirm_remove = [step.id, entry_id]
+
+
+def on_cancel_remove() -> None:
+    ss.confirm_remove = None
+
+
+def _remove_buttons(ruleset: Ruleset, step: Step, e: dict) -> None:
+    """ "Remove NAME", then a confirmation that says what removing does."""
+    name = ui.md_escape(e["name"])
+    if ss.get("confirm_remove") != [step.id, e["id"]]:
+        st.button(
+            "Remove " + name,
+            key=_key(step.id, e["id"], "remove"),
+            on_click=on_ask_remove,
+            args=(step, e["id"]),
+        )
+        return
+    receives = (
+        [
+            d["name"]
+            for d in list_state.entries_of(ss.answers, ruleset.meta.deal.destinations)
+            if e["id"] in d.get("items", [])
+        ]
+        if step.type == "item_list"
+        else []
+    )
+    text = f"Remove {e['name']}? The answers given for it stay in the answers file, unused."
+    if receives:
+        text += " These destinations will no longer receive it: " + "; ".join(receives) + "."
+    st.warning(ui.md_escape(text))
+    c1, c2 = st.columns(2)
+    c1.button(
+        "Yes, remove " + name,
+        key=_key(step.id, e["id"], "remove_yes"),
+        on_click=on_remove,
+        args=(ruleset, step, e["id"]),
+    )
+    c2.button("Cancel", key=_key(step.id, e["id"], "remove_no"), on_click=on_cancel_remove)
 
 
 def _countries(value: object) -> str:
@@ -137,7 +180,7 @@ def table_rows(ruleset: Ruleset, step: Step, entries: list[dict]) -> list[dict[s
 
 def _form_fields(ruleset: Ruleset, step: Step, entry_id: str, e: dict) -> None:
     k = lambda n: _key(step.id, entry_id, n)  # noqa: E731
-    st.text_input("Name", value=e.get("name", ""), key=k("name"), max_chars=120)
+    st.text_input("Name", value=e.get("name", ""), key=k("name"))
     labels = forms.country_labels()
     if step.type == "item_list":
         kinds = list(KIND_LABELS)
@@ -185,6 +228,7 @@ def _form_fields(ruleset: Ruleset, step: Step, entry_id: str, e: dict) -> None:
             default=[i for i in e.get("items", []) if i in names],
             format_func=names.get,
             key=k("items"),
+            select_all=False,
         )
     else:
         options = [UNKNOWN, *labels]
@@ -195,6 +239,7 @@ def _form_fields(ruleset: Ruleset, step: Step, entry_id: str, e: dict) -> None:
             default=e.get("citizenships", []),
             format_func=names.get,
             key=k("citizenships"),
+            select_all=False,  # Enter picks the first match, never "Select N matches"
             placeholder="Type a country or I don't know",
         )
         st.multiselect(
@@ -203,6 +248,7 @@ def _form_fields(ruleset: Ruleset, step: Step, entry_id: str, e: dict) -> None:
             default=e.get("residences", []),
             format_func=names.get,
             key=k("residences"),
+            select_all=False,
             placeholder="Type a country or I don't know",
         )
         emp = list(EMPLOYMENT_LABELS)
@@ -241,12 +287,7 @@ def draw_list(ruleset: Ruleset, step: Step) -> None:
                     st.rerun()
             if step.type == "item_list" and e.get("kind") in ("own_product", "us_item"):
                 bom_view.section(ruleset, e)
-            st.button(
-                "Remove " + ui.md_escape(e["name"]),
-                key=_key(step.id, e["id"], "remove"),
-                on_click=on_remove,
-                args=(ruleset, step, e["id"]),
-            )
+            _remove_buttons(ruleset, step, e)
     st.subheader(ADD_TITLE[step.type])
     with st.form(_key(step.id, "new", "form"), clear_on_submit=True):
         _form_fields(ruleset, step, "new", {})

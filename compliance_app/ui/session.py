@@ -106,6 +106,7 @@ def init_state() -> None:
         "list_rev": 0,
         "bom_problems": {},
         "bom_seen": [],
+        "confirm_remove": None,
         **storage_ui.STATE_DEFAULTS,
     }
     for key, value in defaults.items():

@@ -57,7 +57,10 @@ def findings_by_severity(evaluation: Evaluation) -> list[tuple[str, list[Finding
 ACCESS_TEXT = {
     "barred": "Barred: a 22 CFR 126.1 nationality; no access without DDTC's approval.",
     "named": "Must be named in the US authorisation (TAA or licence) before access.",
-    "exemption": "Allowed under the 126.18 conditions (screening, agreements, records).",
+    "exemption": (
+        "Allowed under 22 CFR 126.18 only if every condition of the exemption is met and "
+        "recorded (see the finding)."
+    ),
     "licence": "An EAR licence is needed for release (deemed reexport).",
     "allowed": "Allowed: no EAR licence needed for release (734.20).",
     "open": "Open: answer the open questions first.",
@@ -67,15 +70,16 @@ ACCESS_TEXT = {
 
 
 def matrix_rows(evaluation: Evaluation, titles: dict[str, str]) -> list[dict[str, str]]:
-    """The results table: one row per item and destination, as plain strings."""
+    """The results table: one row per item and destination (and people group, where the deal
+    has groups), as plain strings: the same rows as the report's."""
     rows = []
+    groups = any(r.group for r in evaluation.matrix)
     for r in evaluation.matrix:
-        if r.group:
-            continue
         rows.append(
             {
                 "Item": r.item,
                 "Destination": r.destination,
+                **({"People": r.group} if groups else {}),
                 "Jurisdiction": JURISDICTION_TEXT[r.jurisdiction][0],
                 "US authorisation needed": AUTHORIZATION_TEXT[r.us_authorization_needed][0],
                 "Which": "; ".join(titles.get(c, c) for c in r.authorisations) or "-",
