@@ -36,6 +36,7 @@ from compliance_app.report.style import (
     JURISDICTION,
     LINK,
     MARGINS,
+    PARTS_DIFFER,
     SEVERITY,
     styles,
 )
@@ -215,6 +216,8 @@ class ReportStory:
     def result_box(self) -> Table:
         j_label, j_text = JURISDICTION[self.ev.jurisdiction]
         a_label, a_text = AUTHORIZATION[self.ev.us_authorization_needed]
+        if len({r.jurisdiction for r in self.ev.matrix}) > 1:  # a deal whose parts differ
+            j_text += " " + PARTS_DIFFER
         rows = [
             [self.p("<b>Jurisdiction</b>", "box"), self.p(f"<b>{j_label}</b>. {j_text}", "box")],
             [

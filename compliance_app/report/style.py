@@ -13,6 +13,11 @@ from reportlab.lib.styles import ParagraphStyle
 MARGINS = (50.0, 50.0, 62.0, 58.0)  # left, right, top, bottom, in points
 LINK = "#1a4f8b"
 
+PARTS_DIFFER = (
+    "This is the deal as a whole: its items and destinations differ (see the results per item "
+    "and destination)."
+)
+"""Added to the jurisdiction when the cells of a deal have different jurisdictions."""
 JURISDICTION = {
     "ITAR": (
         "ITAR",

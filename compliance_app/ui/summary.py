@@ -45,6 +45,11 @@ def summary(evaluation: Evaluation) -> tuple[str, str, str, str]:
     """``(jurisdiction label, sentence, authorisation label, sentence)`` for the results."""
     j_label, j_text = JURISDICTION_TEXT[evaluation.jurisdiction]
     a_label, a_text = AUTHORIZATION_TEXT[evaluation.us_authorization_needed]
+    if len({r.jurisdiction for r in evaluation.matrix}) > 1:  # a deal whose parts differ
+        j_text += (
+            " This is the deal as a whole: its items and destinations differ (see the results "
+            "per item and destination)."
+        )
     return j_label, j_text, a_label, a_text
 
 
