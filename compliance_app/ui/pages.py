@@ -243,8 +243,8 @@ def page_step(ruleset: Ruleset, step_id: str) -> None:
         st.caption("About: " + ui.md_escape(about))
     # a question asked per entry names it: user text, so escaped
     st.header(ui.md_escape(step.question.en) if step.id != split(step.id)[0] else step.question.en)
-    if step.hint:
-        st.caption(step.hint.en)
+    if step.hint:  # names an entry when asked per entry: user text, escaped
+        st.caption(ui.md_escape(step.hint.en) if step.id != split(step.id)[0] else step.hint.en)
     if step.help:
         with st.expander("Help with this question"):
             st.markdown(step.help.en)
