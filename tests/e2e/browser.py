@@ -64,7 +64,8 @@ WIDGET_KEYS_JS = """
 # Counts the script runs the page has seen finish. The app's websocket is wrapped: every
 # message sent (a rerun request) is noted, and every ForwardMsg received whose top-level field 6
 # (``script_finished``, a varint) is "finished" (not "finished early for a rerun") counts one
-# run. The DOM is read only after the run's last message has been handled and rendered.
+# run. The DOM is read only after the run's last message has been handled and rendered, and
+# the elements of the previous page (marked stale during a run) have been removed.
 RUN_WATCH = """
 (() => {
   window.__runs = 0; window.__sent = 0; window.__lastSend = 0; window.__lastDone = 0;
@@ -103,6 +104,7 @@ IDLE_JS = """
   if (!app || window.__runs <= n || window.__lastDone < window.__lastSend) return false;
   return app.getAttribute('data-test-script-state') === 'notRunning'
     && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && !app.querySelector('[data-stale="true"]')
     && performance.now() - window.__lastDone > 30;
 }
 """
@@ -435,7 +437,7 @@ class Wizard:
         main = self.main()
         errors = main.get_by_test_id("stAlertContentError")
         assert not errors.count(), errors.all_inner_texts()
-        assert name in self.entry_names(), (name, self.entry_names())
+        assert name in self.entry_names(), (name, self.entry_names(), main.inner_text()[:1500])
 
     def form_pick(self, box, label: str) -> None:
         """Choose ``label`` in a picker inside a form (no script run until the form is sent)."""
@@ -562,6 +564,27 @@ class KeyboardWizard(Wizard):
         self.page.keyboard.type(label if label == IDK else label.split(", also ")[0])
         self.page.get_by_role("option", name=label, exact=True).wait_for()
         self.key("Enter")
+
+    def add_entry(self, step: Step, entry: dict) -> None:
+        """The add form of a list page by keyboard: Tab to each field, type, pick an option
+        with Enter (inside a form nothing runs until the add button is pressed)."""
+        form = self.add_form()
+        kb = self.page.keyboard
+        for kind, label, value in entry_fields(step, entry, self.item_names):
+            if kind == "text":
+                self.tab_to(form.get_by_label(label, exact=True))
+                kb.type(value)  # no Enter: in a form it would send the form
+                continue
+            box = form.get_by_role("combobox", name=label, exact=True)
+            for v in [value] if kind == "select" else value:
+                self.tab_to(box)
+                kb.type(v.split(" (")[0])
+                self.page.get_by_role("option", name=v, exact=True).wait_for()
+                kb.press("Enter")
+            if kind == "several":
+                kb.press("Escape")
+        self.click(ADD_LABEL[step.type])
+        self.check_added(entry["name"])
 
     def set_answer(self, step: Step, value) -> None:
         main = self.main()
