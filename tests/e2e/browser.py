@@ -354,7 +354,10 @@ class Wizard:
             for v in step.option_values():
                 box = main.get_by_role("checkbox", name=step.label_of(v), exact=True)
                 if box.is_checked() != (v in value):
-                    self.act(lambda box=box, on=v in value: box.set_checked(on, force=True))
+                    # a click, then the run: set_checked would read the box before React
+                    # has drawn the new state (it is controlled by the run's result)
+                    self.act(lambda box=box: box.click(force=True))
+                    assert box.is_checked() == (v in value), v
         elif t == "country":
             label = IDK if value == UNKNOWN else country_label(value)
             box = main.get_by_role("combobox", name=re.compile("^Country"))
