@@ -235,3 +235,24 @@ def test_no_part_of_a_hostile_item_name_is_drawn_as_markup(wizard):
     to_hostile_item_question(w)
     main = w.main()
     assert not main.locator("b, strong, em").filter(has_text=re.compile("^[xy]$")).count()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="app bug: on the review page (and in the trail) a list question's answer names only "
+    "the first entry ('PCU-200', not 'PCU-200; US prime ICD drawings'): deal_results takes "
+    "the trail entry of a list step from the first cell, which sees one entry",
+)
+def test_the_review_page_names_every_entry_of_a_list(wizard):
+    w = wizard
+    example = Path(__file__).resolve().parents[2] / "examples"
+    w.open()
+    region = w.main().get_by_role(
+        "region", name="Upload a PDF report of this tool or an answers file to continue"
+    )
+    files = str(example / "deal_pcu_france_india_mixed_team.yaml")
+    w.act(lambda: region.locator("input[type=file]").set_input_files(files))
+    w.page.get_by_text("Check your answers").first.wait_for()
+    text = w.main().inner_text()
+    assert "PCU-200; US prime ICD drawings" in text
+    assert "Prime SA; Operator Ltd" in text
