@@ -437,8 +437,18 @@ class Wizard:
         self.check_added(entry["name"])
 
     def check_added(self, name: str) -> None:
+        """The entry ``name`` is on the list (its expander is shown) and no error is. Waits
+        for the expander or an error: a run that finished just after the click was sent (one
+        the page had already asked for) may be mistaken for the click's own run."""
         main = self.main()
         errors = main.get_by_test_id("stAlertContentError")
+        summary = main.get_by_test_id("stExpander").locator("summary")
+        added = summary.get_by_text(CHANGE_PREFIX + name, exact=True)
+        try:
+            added.or_(errors).first.wait_for()
+        except Exception as exc:  # noqa: BLE001 - reported with the page's text
+            raise AssertionError(f"{name!r} was not added: {main.inner_text()[:1500]}") from exc
+        self.wait_run(self.runs() - 1)
         assert not errors.count(), errors.all_inner_texts()
         assert name in self.entry_names(), (name, self.entry_names(), main.inner_text()[:1500])
 

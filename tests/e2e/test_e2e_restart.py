@@ -123,6 +123,7 @@ def test_an_entry_typed_after_a_restart_is_kept(browser, ruleset, tmp_path):
         if MISSED in w.main().inner_text():  # the typing and the click reached it together
             assert box.input_value() == "Typed after the restart"
             w.click("Add this item")
+        w.check_added("Typed after the restart")  # waits for it (or an error) up to 30 s
         assert w.entry_names() == ["Typed after the restart"]
         w.click("Next")
         assert w.step().id != items.id
