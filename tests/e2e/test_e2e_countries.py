@@ -10,7 +10,7 @@ from compliance_app.dossier.answers import parse
 
 ROOT = Path(__file__).resolve().parents[2]
 PAYLOAD = ROOT / "examples" / "payload_9a515_content.yaml"
-STEP = "m2_other_countries"
+STEP = "m2_other_countries@dest1"  # asked per destination
 
 
 def chips(w) -> list[str]:

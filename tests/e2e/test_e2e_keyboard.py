@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from compliance_app.dossier.answers import parse
-from compliance_app.engine.evaluation import evaluate
-from e2e.browser import KeyboardWizard, named_controls, unnamed_controls
+from compliance_app.engine.deal_results import evaluate_deal as evaluate
+from compliance_app.rulebase.models import LIST_TYPES
+from e2e.browser import ADD_LABEL, KeyboardWizard, named_controls, unnamed_controls
 
 SAVE_LABEL = "Save progress (download answers file)"
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,11 +21,36 @@ START_CONTROLS = {
     ("button", "I am an adviser: review an assessment"),
 }
 
+LIST_CONTROLS = {
+    "item_list": {
+        ("textbox", "Name"),
+        ("combobox", "Kind"),
+        ("textbox", "Exchange rates to EUR for the bill of materials (optional, e.g. USD=0.86)"),
+        ("textbox", "Description (optional: part numbers, programme, segment)"),
+    },
+    "destination_list": {
+        ("textbox", "Name"),
+        ("combobox", "Country"),
+        ("combobox", "Role"),
+        ("combobox", "Items it receives"),
+    },
+    "group_list": {
+        ("textbox", "Name"),
+        ("combobox", "Citizenships held now or ever (every one, for dual nationals)"),
+        ("combobox", "Countries of permanent residence today"),
+        ("combobox", "Employment"),
+        ("spinbutton", "Number of people (optional)"),
+    },
+}
+"""The add form of each list page (the forms to change an entry are in closed expanders)."""
+
 
 def expected_controls(step) -> set[tuple[str, str]]:
     """The named controls a screen reader must find on the page of ``step``."""
     t = step.type
-    if t in ("yes_no", "yes_no_unknown", "one"):
+    if t in LIST_TYPES:
+        out = LIST_CONTROLS[t] | {("button", ADD_LABEL[t])}
+    elif t in ("yes_no", "yes_no_unknown", "one"):
         out = {("radiogroup", "Choose one")}
         out |= {("radio", step.label_of(v)) for v in step.option_values()}
     elif t == "many":
@@ -74,13 +100,17 @@ def test_keyboard_only_assessment_with_named_controls(page, ruleset):
             seen_types.add(step.type)
             check_names(w, f"question {step.id} ({step.type})", problems)
             assert expected_controls(step) <= set(named_controls(page)), step.id
-        w.set_answer(step, answers[step.id])
+        if step.type in LIST_TYPES:
+            w.fill_list(step, answers[step.id])
+            check_names(w, f"list {step.id} (entries added)", problems)
+        else:
+            w.set_answer(step, answers[step.id])
         if step.type in ("country", "countries"):
             check_names(w, f"question {step.id} (list open)", problems)
         w.click("Next")
     assert w.heading() == "Check your answers"
     assert shown == evaluate(ruleset, answers).path
-    assert seen_types == {s.type for s in (ruleset.steps[i] for i in shown)}
+    assert seen_types == {ruleset.steps[i.split("@")[0]].type for i in shown}
     check_names(w, "review", problems)
 
     w.click("See results")

@@ -1,12 +1,14 @@
 """Nothing lost (issue 11, items 1 and 2): in a real browser, the first input after the server
-restarted is kept (or the user is told plainly that a click was not carried out), and the
-answer on the screen survives a reload before Next was pressed."""
+restarted is kept (or the user is told plainly that a click was not carried out), also on a
+deal's list page, and the answer on the screen survives a reload before Next was pressed."""
 
 from __future__ import annotations
 
 import contextlib
 import re
 from pathlib import Path
+
+import pytest
 
 from compliance_app.dossier.answers import parse
 from e2e.browser import Wizard, country_label, new_page
@@ -86,23 +88,48 @@ def test_the_first_input_after_a_restart_is_kept(browser, ruleset, tmp_path):
         w.click("Back")
         assert selected_radio(w) == owned.label_of("controlled")
 
-        # a text answer typed after a restart, then Next (the issue's own words)
+    finally:
+        w.page.context.close()
+        stack.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="app bug (issue 10 lists): the first click on a list page's add button after a "
+    "restart is lost silently: the form is emptied, nothing is added and no message says so "
+    "(st.form_submit_button is not covered by session.button's missed-click check)",
+)
+def test_an_entry_typed_after_a_restart_is_kept(browser, ruleset, tmp_path):
+    """Text typed after a restart, then a click (the issue's own words): a deal has no
+    free-text question on its path any more, so the text is an item's name typed into the add
+    form of the items page; the item is added, or the user is told plainly and the name is
+    still in the box."""
+    work = tmp_path / "app"
+    stack = contextlib.ExitStack()
+    a = stack.enter_context(server(work))
+    w = Wizard(new_page(browser, a.url), ruleset)
+    try:
         answers = parse(PAYLOAD.read_bytes()).answers
-        w.click("Next")
-        while w.step().type != "text":
+        w.open()
+        w.start("Restart List SA")
+        while w.step().type != "item_list":
             w.answer(w.step(), answers[w.step().id])
-        text_step = w.step()
+        items = w.step()
+        w.page.wait_for_url(re.compile(r"[?&]draft="))
         restart(w, stack, work, a.port)
-        area = w.main().get_by_label("Your answer (optional)", exact=True)
-        area.fill("Typed after the restart")
+        box = w.add_form().get_by_label("Name", exact=True)
+        box.fill("Typed after the restart")
+        w.click("Add this item")
+        if MISSED in w.main().inner_text():  # the typing and the click reached it together
+            assert box.input_value() == "Typed after the restart"
+            w.click("Add this item")
+        w.check_added("Typed after the restart")  # waits for it (or an error) up to 30 s
+        assert w.entry_names() == ["Typed after the restart"]
         w.click("Next")
-        if MISSED in w.main().inner_text():  # blur and click reached the server together
-            assert area.input_value() == "Typed after the restart"
-            w.click("Next")
-        assert w.step().id != text_step.id
+        assert w.step().id != items.id
         w.click("Back")
-        area = w.main().get_by_label("Your answer (optional)", exact=True)
-        assert area.input_value() == "Typed after the restart"
+        assert w.step().id == items.id
+        assert w.entry_names() == ["Typed after the restart"]
     finally:
         w.page.context.close()
         stack.close()
@@ -119,7 +146,7 @@ def test_the_answer_on_screen_survives_a_reload(wizard, ruleset):
             break
         w.answer(step, answers[step.id])
     step = w.step()
-    assert step.type == "countries"
+    assert step.type == "countries" and step.id == "m2_other_countries@dest1"
     chosen = ["IN", "JP", "NO"]
     w.set_answer(step, chosen)
     w.page.wait_for_url(re.compile(r"[?&]draft="))
@@ -137,6 +164,7 @@ def test_the_answer_on_screen_survives_a_reload(wizard, ruleset):
     w.click("Next")
     assert w.step().id != step.id
     w.click("Back")
+    assert w.step().id == step.id and w.about() == "Destination, India (IN)"
     removes = (
         w.main().get_by_test_id("stMultiSelect").get_by_role("button", name=re.compile("^Remove "))
     )

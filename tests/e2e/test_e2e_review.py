@@ -19,7 +19,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from compliance_app.dossier import review_flow as flow
 from compliance_app.dossier import signing, transport
 from compliance_app.dossier.answers import parse
-from compliance_app.engine.evaluation import evaluate
+from compliance_app.engine.deal_results import evaluate_deal as evaluate
 from compliance_app.report.builder import build_pdf
 from e2e.browser import Wizard
 from testkit.certs import make_ca, make_p12
@@ -186,9 +186,8 @@ def test_re_review_after_a_company_edit_ends_in_a_clean_sign_off(wizard, ruleset
     for code in ev.codes():
         old = flow.set_finding(old, code, "agreed")
     old = flow.sign_off(old, ev, flow.now_utc() - dt.timedelta(hours=1))
-    edited = af.model_copy(
-        update={"answers": {**af.answers, "m2_description": "Carbon-fibre panels, new layup"}}
-    )
+    item = {**af.answers["m2_items"][0], "name": "Carbon-fibre panels, new layup"}
+    edited = af.model_copy(update={"answers": {**af.answers, "m2_items": [item]}})
     ev2 = evaluate(ruleset, edited.answers)
     company_pdf = build_pdf(ruleset.meta, edited, ev2, review=old)
     assert flow.check(old, edited, ev2)[0].startswith(flow.NOT_VALID)
