@@ -75,23 +75,35 @@ ACCESS_TEXT = {
 
 
 def matrix_rows(evaluation: Evaluation, titles: dict[str, str]) -> list[dict[str, str]]:
-    """The results table: one row per item and destination (and people group, where the deal
-    has groups), as plain strings: the same rows as the report's."""
-    rows = []
-    groups = any(r.group for r in evaluation.matrix)
+    """The results table: one row per item and destination, as plain strings. The rows of an
+    item's people groups are folded into one (the strongest authorisation; every authorisation
+    and cause of its groups); what each group needs is in :func:`access_rows`."""
+    rank = ["yes", "likely", "undetermined", "depends", "no"]
+    folded: dict[tuple[str, str], dict] = {}
     for r in evaluation.matrix:
-        rows.append(
-            {
-                "Item": r.item,
-                "Destination": r.destination,
-                **({"People": r.group} if groups else {}),
-                "Jurisdiction": JURISDICTION_TEXT[r.jurisdiction][0],
-                "US authorisation needed": AUTHORIZATION_TEXT[r.us_authorization_needed][0],
-                "Which": "; ".join(titles.get(c, c) for c in r.authorisations) or "-",
-                "Because of": "; ".join(titles.get(c, c) for c in r.causes) or "-",
-            }
+        row = folded.setdefault(
+            (r.item, r.destination),
+            {"j": r.jurisdiction, "a": r.us_authorization_needed, "which": [], "causes": []},
         )
-    return rows
+        if rank.index(r.us_authorization_needed) < rank.index(row["a"]):
+            row["a"] = r.us_authorization_needed
+        if r.jurisdiction != row["j"]:
+            row["j"] = (
+                "mixed" if "undetermined" not in (r.jurisdiction, row["j"]) else ("undetermined")
+            )
+        row["which"] += [c for c in r.authorisations if c not in row["which"]]
+        row["causes"] += [c for c in r.causes if c not in row["causes"]]
+    return [
+        {
+            "Item": item,
+            "Destination": destination,
+            "Jurisdiction": JURISDICTION_TEXT[row["j"]][0],
+            "US authorisation needed": AUTHORIZATION_TEXT[row["a"]][0],
+            "Which": "; ".join(titles.get(c, c) for c in row["which"]) or "-",
+            "Because of": "; ".join(titles.get(c, c) for c in row["causes"]) or "-",
+        }
+        for (item, destination), row in folded.items()
+    ]
 
 
 def access_rows(evaluation: Evaluation, titles: dict[str, str]) -> list[dict[str, str]]:

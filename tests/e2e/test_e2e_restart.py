@@ -8,8 +8,6 @@ import contextlib
 import re
 from pathlib import Path
 
-import pytest
-
 from compliance_app.dossier.answers import parse
 from e2e.browser import Wizard, country_label, new_page
 from testkit.server import run_app
@@ -93,12 +91,6 @@ def test_the_first_input_after_a_restart_is_kept(browser, ruleset, tmp_path):
         stack.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug (issue 10 lists): the first click on a list page's add button after a "
-    "restart is lost silently: the form is emptied, nothing is added and no message says so "
-    "(st.form_submit_button is not covered by session.button's missed-click check)",
-)
 def test_an_entry_typed_after_a_restart_is_kept(browser, ruleset, tmp_path):
     """Text typed after a restart, then a click (the issue's own words): a deal has no
     free-text question on its path any more, so the text is an item's name typed into the add
