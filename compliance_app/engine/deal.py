@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from compliance_app.engine import bom_link
+from compliance_app.engine import bom_link, dated
 from compliance_app.engine.evaluation import walk
 from compliance_app.engine.values import AnswerError, country_name, normalize
 from compliance_app.rulebase.models import Ruleset, Step
@@ -273,8 +273,6 @@ def deal_walk(
     the order of the lists. Steps filled from the lists or from a bill of materials are not
     asked. ``pending`` is the first unanswered question in that order (None: complete).
     """
-    from compliance_app.engine import dated
-
     day = dated.evaluation_day(ruleset, on)
     walked = cells(ruleset, answers, day)
     order = ruleset.order

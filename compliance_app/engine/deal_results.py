@@ -19,7 +19,17 @@ import re
 from collections.abc import Mapping
 
 from compliance_app.engine import dated
-from compliance_app.engine.deal import JOIN, CellWalk, deal_walk, entries, personal, qualify, split
+from compliance_app.engine.bom_link import worksheet_for
+from compliance_app.engine.deal import (
+    JOIN,
+    CellWalk,
+    deal_walk,
+    destination_label,
+    entries,
+    personal,
+    qualify,
+    split,
+)
 from compliance_app.engine.evaluation import EFFECT_RANK, SEVERITY_RANK, evaluate, merge_next_steps
 from compliance_app.engine.results import (
     Evaluation,
@@ -257,9 +267,6 @@ def evaluate_deal(
 
 def _worksheets(ruleset: Ruleset, results: list) -> list[dict]:
     """Per item with a bill of materials and destination, the de minimis worksheet (once)."""
-    from compliance_app.engine.bom_link import worksheet_for
-    from compliance_app.engine.deal import destination_label
-
     out: dict[tuple, dict] = {}
     for cw, _ev in results:
         cell = cw.cell
@@ -300,8 +307,6 @@ def _row_label(row: MatrixRow) -> str:
 
 
 def _row(cw: CellWalk, ev: Evaluation) -> MatrixRow:
-    from compliance_app.engine.deal import destination_label
-
     codes = ev.codes()
     access = ""
     if cw.cell.group:
