@@ -35,6 +35,20 @@ SAVE_LABEL = "Save progress (download answers file)"
 TTL_S = 2
 
 
+def canonical(ruleset, answers: dict) -> dict:  # noqa: ANN001
+    """Answers with the entries of the deal's lists in their checked form (the fields a form
+    fills by default written out), so that typed-in and migrated lists compare equal."""
+    from compliance_app.engine.values import normalize
+    from compliance_app.rulebase.models import LIST_TYPES
+
+    return {
+        k: normalize(ruleset.steps[k], v)
+        if k in ruleset.steps and ruleset.steps[k].type in LIST_TYPES
+        else v
+        for k, v in answers.items()
+    }
+
+
 def company_name(i: int) -> str:
     return f"Soak Company {i:03d} S.A."
 
@@ -93,7 +107,7 @@ def one_session(port, ruleset, answers, i, n, think, out: Result, lock, barrier)
         problems = []
         if name not in text:
             problems.append(f"{name}: own name missing from its PDF")
-        if af.company.name != name or af.answers != answers:
+        if af.company.name != name or canonical(ruleset, af.answers) != canonical(ruleset, answers):
             problems.append(f"{name}: answers file holds {af.company.name!r}")
         others = [company_name(j) for j in range(n) if j != i]
         seen = [o for o in others if o in text or o.encode() in saved]

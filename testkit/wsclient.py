@@ -8,10 +8,13 @@ to the results page and downloads the PDF and the answers file from their ``/med
 
 from __future__ import annotations
 
+import re
 import time
 import urllib.request
 
-from compliance_app.rulebase.models import UNKNOWN, Ruleset
+from compliance_app.engine.deal import split
+from compliance_app.engine.entries import EMPLOYMENT_LABELS, KIND_LABELS, ROLE_LABELS
+from compliance_app.rulebase.models import LIST_TYPES, UNKNOWN, Ruleset
 from compliance_app.ui import forms
 from compliance_app.ui import state as ui
 
@@ -89,7 +92,16 @@ class Session:
                 return e.id
         raise KeyError(f"no {kind} {key!r} on the page")
 
+    def keys(self) -> list[str]:
+        """The keys of the widgets on the page."""
+        return [e.key for kind in INPUTS for e in self.tree.get(kind) if e.key]
+
     def step_id(self, ruleset: Ruleset) -> str | None:
+        """The (qualified) id of the question shown: from the answer widget's key
+        (``w_m3_us_content@item1``), or for a list page from its heading."""
+        for key in self.keys():
+            if key.startswith("w_"):
+                return key[2:].split("__")[0]
         heads = self.texts("header")
         by_question = {s.question.en: s.id for s in ruleset.steps.values()}
         return by_question.get(heads[0]) if heads else None
@@ -122,8 +134,48 @@ class Session:
         out.append(WidgetState(id=self.widget_id("button", key), trigger_value=True))
         return self.rerun(WidgetStates(widgets=out))
 
+    def add_entries(self, step_id: str, entries: list[dict]) -> None:
+        """Fill and submit the add form of a list page once per entry (as in an answers file;
+        ids, bills of materials and rates are left out)."""
+        names = {**forms.country_labels(), UNKNOWN: IDK}
+        labels = {"kind": KIND_LABELS, "role": ROLE_LABELS, "employment": EMPLOYMENT_LABELS}
+        items = {}
+        for entry in entries:
+            prefix = next(
+                k[: -len("_add")]
+                for k in self.keys_of("button")
+                if re.fullmatch(rf"list_{step_id}_new_\d+_add", k)
+            )
+            values: dict[str, tuple[str, object]] = {}
+            for field, value in entry.items():
+                key = f"{prefix}_{field}"
+                if field == "name":
+                    values[key] = ("text_input", value)
+                    items[entry.get("id")] = value
+                elif field == "description":
+                    values[key] = ("text_area", value)
+                elif field in labels:
+                    values[key] = ("selectbox", labels[field][value])
+                elif field == "country":
+                    values[key] = ("selectbox", names[value])
+                elif field in ("citizenships", "residences"):
+                    values[key] = ("multiselect", [names[v] for v in value])
+                elif field == "items":
+                    values[key] = ("multiselect", [self.item_names.get(v, v) for v in value])
+            self.click(f"{prefix}_add", **values)
+        if step_id.endswith("items"):
+            self.item_names = {k: v for k, v in items.items() if k}
+
+    item_names: dict[str, str] = {}
+
+    def keys_of(self, kind: str) -> list[str]:
+        return [e.key for e in self.tree.get(kind) if e.key]
+
     def answer(self, ruleset: Ruleset, step_id: str, value):
-        step = ruleset.steps[step_id]
+        step = ruleset.steps[split(step_id)[0]]
+        if step.type in LIST_TYPES:
+            self.add_entries(step_id, value)
+            return self.click("next")
         names = {**forms.country_labels(), UNKNOWN: IDK}
         key = ui.widget_key(step_id)
         t = step.type
@@ -150,7 +202,7 @@ class Session:
         of the results page (PDF and answers file) by button label."""
         self.rerun()
         self.click("start", company_name=("text_input", company))
-        for _ in range(len(ruleset.steps) + 1):
+        for _ in range(3 * len(ruleset.steps)):
             step_id = self.step_id(ruleset)
             if step_id is None:
                 break
@@ -166,6 +218,7 @@ class Session:
 
 
 HEADINGS = {"h1": "title", "h2": "header", "h3": "subheader"}
+INPUTS = ("radio", "checkbox", "selectbox", "multiselect", "number_input", "text_area")
 
 
 class LightSession(Session):
@@ -197,6 +250,12 @@ class LightSession(Session):
 
     def texts(self, kind: str) -> list[str]:
         return list(self.tree["texts"].get(kind, []))
+
+    def keys(self) -> list[str]:
+        return [key for kind, key in self.tree["ids"] if kind in INPUTS]
+
+    def keys_of(self, kind: str) -> list[str]:
+        return [key for k, key in self.tree["ids"] if k == kind]
 
     def widget_id(self, kind: str, key: str) -> str:
         try:

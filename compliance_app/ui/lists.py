@@ -282,7 +282,8 @@ def draw_list(ruleset: Ruleset, step: Step) -> None:
         with st.expander("Change or remove: " + ui.md_escape(e["name"])):
             with st.form(_key(step.id, e["id"], "form")):
                 _form_fields(ruleset, step, e["id"], e)
-                if form_button("Save changes", on_update, (ruleset, step, e["id"])):
+                save = _key(step.id, e["id"], "save")
+                if form_button("Save changes", on_update, (ruleset, step, e["id"]), save):
                     on_update(ruleset, step, e["id"])  # the callback was lost: do it now
                     st.rerun()
             if step.type == "item_list" and e.get("kind") in ("own_product", "us_item"):
@@ -291,7 +292,7 @@ def draw_list(ruleset: Ruleset, step: Step) -> None:
     st.subheader(ADD_TITLE[step.type])
     with st.form(_key(step.id, "new", "form"), clear_on_submit=True):
         _form_fields(ruleset, step, "new", {})
-        if form_button(ADD_LABEL[step.type], on_add, (ruleset, step)):
+        if form_button(ADD_LABEL[step.type], on_add, (ruleset, step), _key(step.id, "new", "add")):
             on_add(ruleset, step)  # the callback was lost (a restart): do it now
             st.rerun()
     if step.type == "destination_list":

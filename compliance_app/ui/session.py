@@ -170,12 +170,14 @@ def button(
     return False
 
 
-def form_button(label: str, on_click: Callable[..., None], args: tuple = ()) -> bool:
+def form_button(
+    label: str, on_click: Callable[..., None], args: tuple = (), key: str | None = None
+) -> bool:
     """``st.form_submit_button`` with ``on_click``, whose click is never lost silently: returns
     True when the form was submitted but its callback did not run (the first click in a
     re-created session, after a restart); the caller then carries it out itself (the form's
     values are in the session state by then) and reruns."""
-    clicked = st.form_submit_button(label, on_click=_noted(on_click), args=args)
+    clicked = st.form_submit_button(label, on_click=_noted(on_click), args=args, key=key)
     return bool(clicked and not ss.get("callbacks_ran"))
 
 
