@@ -142,3 +142,16 @@ def test_removing_an_item_asks_first_and_says_which_destinations_lose_it():
     answers = at.session_state["answers"]
     assert [e["name"] for e in answers["m2_items"]] == ["US prime ICD drawings"]
     assert all(d["items"] == [] for d in answers["m2_destinations"])
+
+
+def test_a_complete_deal_offers_the_review_from_any_question():
+    """Trial: after Change then Back the user had to click Next 21 times to get back."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    walk_deal(at)
+    assert at.session_state["page"] == ui.PAGE_REVIEW
+    at.button(key="review_back").click().run()  # to the last question
+    for _ in range(5):
+        at.button(key="back").click().run()
+    assert ui.page_step(at.session_state["page"]) is not None
+    at.button(key="to_review_from_step").click().run()
+    assert at.session_state["page"] == ui.PAGE_REVIEW

@@ -263,6 +263,8 @@ def page_step(ruleset: Ruleset, step_id: str) -> None:
     back, nxt = st.columns(2)
     button("Back", "back", on_back, (ruleset, step_id), where=back)
     button("Next", "next", on_next, (ruleset, step_id), where=nxt, type="primary")
+    if ui.path_of(ruleset, ss.answers)[1] is None:  # every question answered: no 20 Nexts back
+        button("Back to the review of your answers", "to_review_from_step", go, (ui.PAGE_REVIEW,))
     save_button(ruleset, "save_step")
 
 
