@@ -231,26 +231,20 @@ def _form_fields(ruleset: Ruleset, step: Step, entry_id: str, e: dict) -> None:
             select_all=False,
         )
     else:
-        options = [UNKNOWN, *labels]
-        names = {**labels, UNKNOWN: f"{IDK} (the adviser will ask)"}
-        st.multiselect(
-            "Citizenships held now or ever (every one, for dual nationals)",
-            options,
-            default=e.get("citizenships", []),
-            format_func=names.get,
-            key=k("citizenships"),
-            select_all=False,  # Enter picks the first match, never "Select N matches"
-            placeholder="Type a country or I don't know",
-        )
-        st.multiselect(
-            "Countries of permanent residence today",
-            options,
-            default=e.get("residences", []),
-            format_func=names.get,
-            key=k("residences"),
-            select_all=False,
-            placeholder="Type a country or I don't know",
-        )
+        names = {UNKNOWN: f"{IDK} (the adviser will ask)", **labels}
+        for field, label in (
+            ("citizenships", "Citizenships held now or ever (every one, for dual nationals)"),
+            ("residences", "Countries of permanent residence today"),
+        ):
+            st.multiselect(
+                label,
+                list(names),
+                default=e.get(field, []),
+                format_func=names.get,
+                key=k(field),
+                select_all=False,  # Enter picks the first match, never "Select N matches"
+                placeholder="Type a country or I don't know",
+            )
         emp = list(EMPLOYMENT_LABELS)
         st.selectbox(
             "Employment",
