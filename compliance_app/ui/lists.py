@@ -178,19 +178,18 @@ def table_rows(ruleset: Ruleset, step: Step, entries: list[dict]) -> list[dict[s
     return rows
 
 
+def _choice(label: str, labels: dict[str, str], value: str, key: str) -> None:
+    """A select box of the entry's labelled options (kind, role, employment), on ``value``."""
+    options = list(labels)
+    st.selectbox(label, options, index=options.index(value), format_func=labels.get, key=key)
+
+
 def _form_fields(ruleset: Ruleset, step: Step, entry_id: str, e: dict) -> None:
     k = lambda n: _key(step.id, entry_id, n)  # noqa: E731
     st.text_input("Name", value=e.get("name", ""), key=k("name"))
     labels = forms.country_labels()
     if step.type == "item_list":
-        kinds = list(KIND_LABELS)
-        st.selectbox(
-            "Kind",
-            kinds,
-            index=kinds.index(e.get("kind", "own_product")),
-            format_func=KIND_LABELS.get,
-            key=k("kind"),
-        )
+        _choice("Kind", KIND_LABELS, e.get("kind", "own_product"), k("kind"))
         rates = "; ".join(f"{c}={v:g}" for c, v in (e.get("rates") or {}).items())
         st.text_input(
             "Exchange rates to EUR for the bill of materials (optional, e.g. USD=0.86)",
@@ -212,14 +211,7 @@ def _form_fields(ruleset: Ruleset, step: Step, entry_id: str, e: dict) -> None:
             key=k("country"),
             placeholder="Choose a country",
         )
-        roles = list(ROLE_LABELS)
-        st.selectbox(
-            "Role",
-            roles,
-            index=roles.index(e.get("role", "customer")),
-            format_func=ROLE_LABELS.get,
-            key=k("role"),
-        )
+        _choice("Role", ROLE_LABELS, e.get("role", "customer"), k("role"))
         items = list_state.entries_of(ss.answers, ruleset.meta.deal.items)
         names = {i["id"]: i["name"] for i in items}
         st.multiselect(
@@ -245,14 +237,7 @@ def _form_fields(ruleset: Ruleset, step: Step, entry_id: str, e: dict) -> None:
                 select_all=False,  # Enter picks the first match, never "Select N matches"
                 placeholder="Type a country or I don't know",
             )
-        emp = list(EMPLOYMENT_LABELS)
-        st.selectbox(
-            "Employment",
-            emp,
-            index=emp.index(e.get("employment", "employees")),
-            format_func=EMPLOYMENT_LABELS.get,
-            key=k("employment"),
-        )
+        _choice("Employment", EMPLOYMENT_LABELS, e.get("employment", "employees"), k("employment"))
         st.number_input(
             "Number of people (optional)",
             min_value=1,
