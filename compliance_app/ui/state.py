@@ -343,9 +343,7 @@ def import_answers(ruleset: Ruleset, data: bytes) -> Imported:
     warnings = check_ruleset(
         ruleset, af, "This answers file", "Your current answers were not changed."
     )
-    answers, notes = migrate_case(ruleset, af.answers)
-    warnings += list(af.notes) + notes
-    af = af.model_copy(update={"answers": answers})
+    warnings += af.notes
     unknown = [k for k in af.answers if split(k)[0] not in ruleset.steps]
     if unknown:
         warnings.append(
