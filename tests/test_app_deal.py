@@ -95,32 +95,30 @@ def test_the_pcu_deal_walked_in_the_wizard():
     assert any("India (IN)" in c and "13.3 %" in c for c in calc)
 
 
-def test_a_question_asked_per_item_names_it():
+def walk_to(target: str, most: int = 12) -> AppTest:
+    """A new session, started and answered from the PCU deal up to the page of ``target``."""
     at = AppTest.from_file(APP, default_timeout=60).run()
     rs = cached_ruleset()
     at.text_input(key="company_name").input("LU-Power S.A.")
     at.button(key="start").click().run()
-    for _ in range(10):
+    for _ in range(most):
         qid = ui.page_step(at.session_state["page"])
-        if qid == "m2_activities@item1":
+        if qid == target:
             break
         set_widget(at, rs, qid, LISTS.get(qid) or answer_for(qid))
         at.button(key="next").click().run()
+    return at
+
+
+def test_a_question_asked_per_item_names_it():
+    at = walk_to("m2_activities@item1")
     assert at.session_state["page"] == ui.step_page("m2_activities@item1")
     assert "About: PCU\\-200" in [c.value for c in at.caption]
 
 
 def test_removing_an_item_asks_first_and_says_which_destinations_lose_it():
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = walk_to("m2_destinations")
     rs = cached_ruleset()
-    at.text_input(key="company_name").input("LU-Power S.A.")
-    at.button(key="start").click().run()
-    for _ in range(12):
-        qid = ui.page_step(at.session_state["page"])
-        if qid == "m2_destinations":
-            break
-        set_widget(at, rs, qid, LISTS.get(qid) or answer_for(qid))
-        at.button(key="next").click().run()
     set_widget(at, rs, "m2_destinations", LISTS["m2_destinations"])
     at.button(key="next").click().run()
     at.button(key="back").click().run()  # back on the destinations page

@@ -387,6 +387,15 @@ class Wizard:
         option = self.page.get_by_role("option", name=label, exact=True)
         self.act(option.click)
 
+    def answer_until(self, stop, answers: dict, most: int = 10) -> Step:  # noqa: ANN001
+        """Answer each page from ``answers`` until ``stop(step)`` holds; returns that step."""
+        for _ in range(most):
+            step = self.step()
+            if step is not None and stop(step):
+                return step
+            self.answer(step, answers[step.id])
+        raise AssertionError(f"not reached in {most} pages; on {self.heading()!r}")
+
     def answer(self, step: Step, value) -> None:
         if step.type in LIST_TYPES:
             self.fill_list(step, value)

@@ -25,12 +25,7 @@ def test_typing_a_country_and_enter_picks_only_that_country(wizard):
     answers = parse(PAYLOAD.read_bytes()).answers
     w.open()
     w.start("Enter Test SA")
-    for _ in range(10):
-        step = w.step()
-        if step.id == STEP:
-            break
-        w.answer(step, answers[step.id])
-    assert w.step().id == STEP
+    assert w.answer_until(lambda s: s.id == STEP, answers).id == STEP
     box = w.main().get_by_role("combobox", name=re.compile("^Countries"))
     box.click()
     box.fill("India")

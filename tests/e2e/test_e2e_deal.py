@@ -201,12 +201,7 @@ def to_hostile_item_question(w: Wizard) -> None:
     """Start, add an item named ``HOSTILE`` and go on to its first question."""
     w.open()
     w.start("Markup Test SA")
-    for _ in range(5):
-        step = w.step()
-        if step.id == "m2_items":
-            break
-        w.answer(step, DEAL[step.id])
-    step = w.step()
+    step = w.answer_until(lambda s: s.id == "m2_items", DEAL, most=5)
     assert step.id == "m2_items"
     w.fill_list(step, [{"id": "item1", "name": HOSTILE, "kind": "us_item"}])
     assert w.entry_names() == [HOSTILE]

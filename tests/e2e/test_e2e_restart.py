@@ -132,12 +132,7 @@ def test_the_answer_on_screen_survives_a_reload(wizard, ruleset):
     answers = parse(PAYLOAD.read_bytes()).answers
     w.open()
     w.start("Reload Screen GmbH")
-    for _ in range(10):
-        step = w.step()
-        if step.type == "countries":
-            break
-        w.answer(step, answers[step.id])
-    step = w.step()
+    step = w.answer_until(lambda s: s.type == "countries", answers)
     assert step.type == "countries" and step.id == "m2_other_countries@dest1"
     chosen = ["IN", "JP", "NO"]
     w.set_answer(step, chosen)
